@@ -33,7 +33,8 @@ export function composeSupergraph(dir: string = SCHEMA_DIR): ComposeResult {
   }));
   const result = composeServices(services);
   if (result.errors?.length) throw new Error(`composition failed:\n${result.errors.map((e) => `  ${e.extensions?.code ?? ''} ${e.message}`).join('\n')}`);
-  let sdl = result.supergraphSdl;
+  if (!result.supergraphSdl) throw new Error("composition produced no supergraph");
+  let sdl: string = result.supergraphSdl;
   for (const feature of ['authenticated', 'requiresScopes']) {
     const linked = new RegExp(`(@link\\(url: "https://specs\\.apollo\\.dev/${feature}/v[0-9.]+")(, for: SECURITY)\\)`);
     if (sdl.includes(`specs.apollo.dev/${feature}/`)) {
