@@ -1,2 +1,3 @@
 export * from './databases';
 export * from './graphql';
+export * from './config';
