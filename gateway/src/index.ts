@@ -1,0 +1,4 @@
+export * from './compose';
+export * from './config';
+export * from './server';
+export * from './context';

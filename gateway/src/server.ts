@@ -1,0 +1,107 @@
+import fs from 'node:fs';
+import type http from 'node:http';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import type { GraphQLFormattedError } from 'graphql';
+import {
+  createHttpService,
+  createKeyValue,
+  createLogger,
+  createTokenVerifier,
+  listen,
+  maskError,
+  sendJson,
+  type KeyValue,
+  type Logger,
+} from '@retail/platform';
+import { clientAddress, identifyCaller } from './caller';
+import { SUBGRAPHS, SUPERGRAPH_FILE } from './compose';
+import type { GatewayConfig } from './config';
+import type { GatewayContext } from './context';
+import { createSubgraphFetcher } from './fetcher';
+import { SubgraphSource } from './subgraph-source';
+
+export interface RunningGateway {
+  port: number;
+  server: http.Server;
+  stop(): Promise<void>;
+}
+
+/** Where each subgraph is: SUBGRAPH_URL_<NAME>, else SUBGRAPH_HOST with the subgraph's port. */
+export function subgraphUrl(name: string, config: GatewayConfig, env: NodeJS.ProcessEnv = process.env): string {
+  const given = env[`SUBGRAPH_URL_${name.toUpperCase()}`];
+  if (given) return given;
+  const port = SUBGRAPHS.find((s) => s.name === name)?.port;
+  if (!port) throw new Error(`unknown subgraph ${name}`);
+  return `http://${config.SUBGRAPH_HOST}:${port}/graphql`;
+}
+
+function formatGatewayError(formatted: GraphQLFormattedError, original: unknown): GraphQLFormattedError {
+  if (formatted.extensions?.code === 'SUBGRAPH_UNAVAILABLE') return formatted;
+  return maskError(formatted, original);
+}
+
+export async function startGateway(config: GatewayConfig, opts: { logger?: Logger; env?: NodeJS.ProcessEnv; keyValue?: KeyValue } = {}): Promise<RunningGateway> {
+  const env = opts.env ?? process.env;
+  const logger = opts.logger ?? createLogger('gateway', config.LOG_LEVEL);
+  const supergraphSdl = fs.readFileSync(config.SUPERGRAPH_FILE ?? SUPERGRAPH_FILE, 'utf8');
+  const fetcher = createSubgraphFetcher({ timeoutMs: config.SUBGRAPH_TIMEOUT_MS });
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    buildService: ({ name }) => new SubgraphSource(name, subgraphUrl(name, config, env), fetcher, config.INTERNAL_SECRET),
+    logger,
+  });
+  const armor = new ApolloArmor({
+    maxDepth: { n: config.MAX_QUERY_DEPTH },
+    costLimit: { maxCost: config.MAX_QUERY_COST },
+    maxAliases: { n: 30 },
+    maxDirectives: { n: 50 },
+    maxTokens: { n: 5000 },
+    blockFieldSuggestion: { enabled: config.NODE_ENV === 'production' },
+  }).protect();
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    ...armor,
+    formatError: formatGatewayError,
+    introspection: config.NODE_ENV !== 'production',
+    csrfPrevention: true,
+    status400ForVariableCoercionErrors: true,
+  });
+  await apollo.start();
+  const verify = createTokenVerifier({ secret: config.JWT_SECRET, jwksUrl: config.JWT_JWKS_URL, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+  const kv = opts.keyValue ?? createKeyValue(config.REDIS_URL);
+
+  const server = createHttpService<GatewayContext>({
+    service: 'gateway',
+    logger,
+    apollo,
+    context: async (req, res, state) => {
+      const caller = await identifyCaller(req, verify);
+      if (!caller.ok) {
+        sendJson(res, 401, { errors: [{ message: caller.message, extensions: { code: 'UNAUTHENTICATED' } }] }, { 'www-authenticate': 'Bearer' });
+        return null;
+      }
+      const who = caller.viewer.subject ? `sub:${caller.viewer.subject}` : `ip:${clientAddress(req)}`;
+      const rate = await kv.rateLimiter.hit(who, config.RATE_LIMIT_PER_MINUTE, 60);
+      if (!rate.allowed) {
+        sendJson(res, 429, { errors: [{ message: `rate limit of ${config.RATE_LIMIT_PER_MINUTE} requests per minute exceeded`, extensions: { code: 'RATE_LIMITED', retryAfterSeconds: rate.resetSeconds } }] }, { 'retry-after': String(rate.resetSeconds) });
+        return null;
+      }
+      return { viewer: caller.viewer, requestId: state.requestId, logger: state.logger, subgraphFetches: 0 };
+    },
+  });
+  const port = await listen(server, config.PORT, config.HOST);
+  logger.info({ port }, 'gateway ready');
+  return {
+    port,
+    server,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await apollo.stop();
+      fetcher.destroy();
+      if (!opts.keyValue) await kv.close();
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
+import { GraphQLError } from 'graphql';
+import { REQUEST_ID_HEADER, VIEWER_HEADER, signViewer, subgraphFetches, subgraphFetchDuration } from '@retail/platform';
+import type { GatewayContext } from './context';
+import { SubgraphTimeoutError } from './fetcher';
+
+/**
+ * One subgraph behind the gateway: signs the viewer for it, carries the request id, and turns a
+ * dead, slow or refusing subgraph into one clear error (the other subgraphs' data still arrives).
+ */
+export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(
+    private readonly subgraph: string,
+    url: string,
+    fetcher: Fetcher,
+    private readonly internalSecret: string,
+  ) {
+    super({ url, fetcher });
+  }
+
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    const headers = request.http?.headers;
+    if (!headers || !context.viewer) return;
+    // The signature is made per request so it is always fresh for the 60 s window.
+    headers.set(VIEWER_HEADER, signViewer(context.viewer, this.internalSecret));
+    headers.set(REQUEST_ID_HEADER, context.requestId);
+    context.subgraphFetches += 1;
+  }
+
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    const started = process.hrtime.bigint();
+    try {
+      const res = await super.process(options);
+      subgraphFetches.inc({ subgraph: this.subgraph, outcome: 'ok' });
+      return res;
+    } catch (e) {
+      subgraphFetches.inc({ subgraph: this.subgraph, outcome: e instanceof SubgraphTimeoutError ? 'timeout' : 'error' });
+      options.context.logger?.warn({ subgraph: this.subgraph, err: (e as Error).message }, 'subgraph call failed');
+      throw this.clientError(e);
+    } finally {
+      subgraphFetchDuration.observe({ subgraph: this.subgraph }, Number(process.hrtime.bigint() - started) / 1e9);
+    }
+  }
+
+  override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
+    // Never forward the subgraph's URL or body to the client.
+    return new GraphQLError(`${this.subgraph} answered HTTP ${response.status}`, {
+      extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: this.subgraph, status: response.status },
+    });
+  }
+
+  private clientError(e: unknown): GraphQLError {
+    if (e instanceof GraphQLError && e.extensions?.code === 'SUBGRAPH_UNAVAILABLE') return e;
+    const reason = e instanceof SubgraphTimeoutError ? `did not answer within ${e.ms} ms` : 'is unreachable';
+    return new GraphQLError(`the ${this.subgraph} service ${reason}`, {
+      extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: this.subgraph },
+    });
+  }
+}

@@ -1,0 +1,21 @@
+// npm run seed: migrate and load the demo data (DESIGN §9) into DATABASE_URL, or the embedded database.
+import { Database, baseConfigShape, loadConfigOrExit, resolveDatabaseUrl } from '@retail/platform';
+import { prepareDatabase } from './lib/prepare';
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit(baseConfigShape);
+  const resolved = await resolveDatabaseUrl(config);
+  const db = new Database({ url: resolved.url, service: 'seed', embedded: resolved.embedded });
+  try {
+    await prepareDatabase(db, { seed: 'always', log: (l) => console.log(l) });
+    console.log(`demo data loaded into ${resolved.embedded ? `the embedded database (${config.DATA_DIR})` : 'DATABASE_URL'}`);
+  } finally {
+    await db.close();
+    await resolved.server?.stop();
+  }
+}
+
+main().catch((e) => {
+  console.error(`seed failed: ${(e as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,56 @@
+// Efficiency is a count, not a time: statements and subgraph fetches per request do not grow with the list.
+import { sqlStatements, subgraphFetches } from '@retail/platform';
+import { startTestGraph, type TestGraph } from './support/graph';
+import { tokenFor } from './support/tokens';
+
+let graph: TestGraph;
+let admin: string;
+beforeAll(async () => {
+  graph = await startTestGraph();
+  admin = await tokenFor({ role: 'PLATFORM_ADMIN' });
+});
+afterAll(async () => {
+  await graph.close();
+});
+
+async function total(metric: typeof sqlStatements | typeof subgraphFetches): Promise<number> {
+  return (await metric.get()).values.reduce((s, v) => s + v.value, 0);
+}
+
+async function measure(query: string, variables: Record<string, unknown>, token?: string) {
+  const sql0 = await total(sqlStatements);
+  const fetch0 = await total(subgraphFetches);
+  const res = await graph.query(query, variables, token);
+  expect(res.errors).toBeUndefined();
+  return { res, sql: (await total(sqlStatements)) - sql0, fetches: (await total(subgraphFetches)) - fetch0 };
+}
+
+const STORES_WITH_CATALOG = `query($n: Int!, $skus: [ID!]!) {
+  stores(first: $n) { totalCount edges { node {
+    id name brand { name } franchisee { name kind } openingHours { dayOfWeek opens }
+    guides(first: 5) { totalCount edges { node { name status } } }
+    stock(skuIds: $skus) { available onHand sku { code listPrice { amount } } }
+  } } } }`;
+
+test('a store list with operators, guides, stock and prices costs the same statements for 3 and 20 stores', async () => {
+  const p = await graph.query<{ products: { edges: { node: { skus: { id: string }[] } }[] } }>(`{ products(first: 3) { edges { node { skus { id } } } } }`, {}, admin);
+  const skus = p.data!.products.edges.flatMap((e) => e.node.skus.map((s) => s.id)).slice(0, 5);
+  const small = await measure(STORES_WITH_CATALOG, { n: 3, skus }, admin);
+  const large = await measure(STORES_WITH_CATALOG, { n: 20, skus }, admin);
+  expect((large.res.data as { stores: { edges: unknown[] } }).stores.edges).toHaveLength(20);
+  expect(large.sql).toBe(small.sql);
+  expect(large.fetches).toBe(small.fetches);
+  // pinned: a change that adds a statement here should be a conscious one
+  expect(large.sql).toBeLessThanOrEqual(12);
+  expect(large.fetches).toBe(3);
+});
+
+test('a catalog search with per-store prices costs the same statements for 2 and 20 products', async () => {
+  const q = `query($n: Int!) { products(first: $n, filter: { brandId: "brand-lng" }) { totalCount edges { node {
+    title skus { code listPrice { amount } storePrice(storeId: "store-lng-01") { amount } availability(storeId: "store-lng-01") { available store { name } } } } } } }`;
+  const small = await measure(q, { n: 2 });
+  const large = await measure(q, { n: 20 });
+  expect(large.sql).toBe(small.sql);
+  expect(large.fetches).toBe(small.fetches);
+  expect(large.sql).toBeLessThanOrEqual(8);
+});
