@@ -1,7 +1,7 @@
 // Nobody goes around the gateway: every subgraph refuses unsigned, forged and replayed requests.
-import { signViewer, makeViewer, VIEWER_HEADER } from '@retail/platform';
+import { signViewer, makeViewer, signDevToken, VIEWER_HEADER } from '@retail/platform';
 import { TEST_INTERNAL_SECRET, postGraphQL, signedHeaders } from '@retail/platform/testing';
-import { startTestGraph, type TestGraph } from './support/graph';
+import { startTestGraph, TEST_JWT_SECRET, type TestGraph } from './support/graph';
 
 let graph: TestGraph;
 
@@ -41,15 +41,14 @@ test.each(['stores', 'products'])('%s answers 401 to a forged or replayed signat
 });
 
 test('a forged, expired or malformed JWT at the gateway is UNAUTHENTICATED, never anonymous', async () => {
-  const { signDevToken } = await import('@retail/platform');
   const forged = await signDevToken({ role: 'PLATFORM_ADMIN' }, { secret: 'some-other-secret-0123456789abcdef' });
-  const expired = await signDevToken({ role: 'PLATFORM_ADMIN' }, { secret: 'test-jwt-secret-0123456789abcdef', ttlSeconds: -120 });
+  const expired = await signDevToken({ role: 'PLATFORM_ADMIN' }, { secret: TEST_JWT_SECRET, ttlSeconds: -120 });
   for (const token of [forged, expired, 'not.a.jwt', 'abc']) {
     const res = await graph.query('{ stores(first: 1) { totalCount } }', {}, token);
     expect(res.status).toBe(401);
     expect(res.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   }
-  const unsignedRole = await signDevToken({ role: 'FRANCHISEE', brandId: 'brand-lng' }, { secret: 'test-jwt-secret-0123456789abcdef' });
+  const unsignedRole = await signDevToken({ role: 'FRANCHISEE', brandId: 'brand-lng' }, { secret: TEST_JWT_SECRET });
   const res = await graph.query('{ stores(first: 1) { totalCount } }', {}, unsignedRole);
   expect(res.status).toBe(401);
   expect(res.errors?.[0]?.message).toMatch(/franchiseeId/);

@@ -1,6 +1,9 @@
 // A dead or hanging subgraph: the gateway answers the rest with partial data and one clear error, in time.
 import http from 'node:http';
-import { startTestGraph, type TestGraph } from './support/graph';
+import { parseConfig } from '@retail/platform';
+import { TEST_INTERNAL_SECRET } from '@retail/platform/testing';
+import { gatewayConfigShape, startGateway } from '../gateway/src';
+import { startTestGraph, TEST_JWT_SECRET, type TestGraph } from './support/graph';
 
 const QUERY = `{ stores(first: 3, filter: { brandId: "brand-lng" }) { edges { node { id name stock(skuIds: ["none"]) { available } } } } }`;
 
@@ -44,10 +47,7 @@ describe('a hanging subgraph', () => {
     graph = await startTestGraph({ gatewayEnv: { SUBGRAPH_TIMEOUT_MS: '400' } });
     // point the gateway's products at the hanging server
     await graph.gateway.stop();
-    const { startGateway, gatewayConfigShape } = await import('../gateway/src');
-    const { parseConfig } = await import('@retail/platform');
-    const { TEST_INTERNAL_SECRET } = await import('@retail/platform/testing');
-    const cfg = parseConfig(gatewayConfigShape, { INTERNAL_SECRET: TEST_INTERNAL_SECRET, JWT_SECRET: 'test-jwt-secret-0123456789abcdef', LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', SUBGRAPH_TIMEOUT_MS: '400' });
+    const cfg = parseConfig(gatewayConfigShape, { INTERNAL_SECRET: TEST_INTERNAL_SECRET, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', SUBGRAPH_TIMEOUT_MS: '400' });
     graph.gateway = await startGateway(cfg, {
       env: { SUBGRAPH_URL_STORES: `http://127.0.0.1:${graph.subgraphs.stores!.port}/graphql`, SUBGRAPH_URL_PRODUCTS: `http://127.0.0.1:${port}/graphql` },
     });

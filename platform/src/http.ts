@@ -34,16 +34,15 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | nu
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    // An oversized body is read to its end and dropped, so the client receives the 413 instead of a
+    // connection reset; one far over the limit loses its connection.
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > limit) {
-        resolve(null);
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
+      if (size > limit * 8) req.destroy();
+      else if (size <= limit) chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => resolve(size > limit ? null : Buffer.concat(chunks)));
+    req.on('close', () => resolve(null));
     req.on('error', reject);
   });
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type http from 'node:http';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
@@ -50,7 +51,8 @@ export async function createSubgraphServer(opts: SubgraphOptions): Promise<{ ser
     introspection: true,
     csrfPrevention: false,
     includeStacktraceInErrorResponses: false,
-    status400ForVariableCoercionErrors: true,
+    // No federated traces (ftv1) for callers: they would reveal resolver timings.
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
   });
   await apollo.start();
   const server = createHttpService<SubgraphContext>({

@@ -46,15 +46,13 @@ export function enforceAuthDirectives<C extends { viewer: Viewer }>(schema: Grap
     const typeRule = ruleOf(typeDirectives);
     for (const field of Object.values(type.getFields())) {
       const fieldRule = ruleOf(field.astNode?.directives ?? []);
-      const rule: Rule = {
-        authenticated: typeRule.authenticated || fieldRule.authenticated,
-        scopes: fieldRule.scopes ?? typeRule.scopes,
-      };
+      // Both apply: a field's own @requiresScopes narrows its type's rule, never replaces it.
+      const rules = [typeRule, fieldRule].filter((r) => r.authenticated);
       // Key fields stay readable so the gateway can join; `id` alone reveals nothing.
-      if (!rule.authenticated || field.name === 'id') continue;
+      if (rules.length === 0 || field.name === 'id') continue;
       const inner: GraphQLFieldResolver<unknown, C> = field.resolve ?? defaultFieldResolver;
       field.resolve = (src, args, ctx, info) => {
-        checkRule(rule, ctx.viewer);
+        for (const rule of rules) checkRule(rule, ctx.viewer);
         return inner(src, args, ctx, info);
       };
     }

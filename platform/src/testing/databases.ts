@@ -1,10 +1,12 @@
+import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { Database } from '../db/database';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../db/embedded';
+import { embeddedUrl, type EmbeddedPostgres } from '../db/embedded';
 
 /** The real PostgreSQL the tests use (CI sets DATABASE_URL; the machine's default otherwise). */
 export const TEST_PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -49,11 +51,66 @@ export interface TestEmbedded extends TestDatabase {
   dataDir: string;
 }
 
-/** A fresh embedded PGlite (temp dir, free port) served by pglite-socket. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts PGlite + pglite-socket in a child process (embedded-server.mjs). In-process it cannot run
+ * under jest: PGlite loads node modules with dynamic import(), which jest's sandbox refuses without
+ * --experimental-vm-modules. Services connect to it over TCP exactly as to `npm start`'s database.
+ */
+export async function startEmbeddedPostgresProcess(opts: { dataDir: string; port: number; timeoutMs?: number }): Promise<EmbeddedPostgres> {
+  const script = path.join(__dirname, 'embedded-server.mjs');
+  const child = spawn(process.execPath, [script, opts.dataDir, String(opts.port)], { cwd: path.resolve(__dirname, '../..'), stdio: ['pipe', 'pipe', 'pipe'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => {
+    stderr = (stderr + c.toString('utf8')).slice(-4000);
+  });
+  await new Promise<void>((resolve, reject) => {
+    let stdout = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`embedded PostgreSQL did not start within ${opts.timeoutMs ?? 60_000} ms: ${stderr}`));
+    }, opts.timeoutMs ?? 60_000);
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString('utf8');
+      if (stdout.includes('ready ')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`embedded PostgreSQL exited with code ${code}: ${stderr}`));
+    });
+  });
+  return {
+    url: embeddedUrl(opts.port),
+    port: opts.port,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      child.kill('SIGTERM');
+      await exited;
+      clearTimeout(killer);
+    },
+  };
+}
+
+/** A fresh embedded PGlite (temp dir, free port) served by pglite-socket in a child process. */
 export async function createTestEmbedded(service = 'test', port?: number): Promise<TestEmbedded> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglite-'));
-  const p = port ?? 20000 + Math.floor(Math.random() * 20000);
-  const server = await startEmbeddedPostgres({ dataDir, port: p });
+  const server = await startEmbeddedPostgresProcess({ dataDir, port: port ?? (await freePort()) });
   const db = new Database({ url: server.url, service, max: 10, embedded: true });
   return {
     url: server.url,

@@ -1,0 +1,150 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
+import { createTokenVerifier, InvalidTokenError, signDevToken } from '../src/auth/jwt';
+import { DEV_JWT_SECRET } from '../src/auth/dev-defaults';
+
+const SECRET = 'jwt-test-secret-0123456789abcdef';
+const key = (secret: string) => new TextEncoder().encode(secret);
+type SigningKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+const nowS = () => Math.floor(Date.now() / 1000);
+
+async function rejection(p: Promise<unknown>): Promise<InvalidTokenError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof InvalidTokenError) return e;
+    throw e;
+  }
+  throw new Error('the token was accepted');
+}
+
+describe('createTokenVerifier (HS256)', () => {
+  const verify = createTokenVerifier({ secret: SECRET });
+
+  it('turns a development token into a viewer', async () => {
+    const token = await signDevToken({ role: 'FRANCHISEE', brandId: 'b1', franchiseeId: 'f1', scopes: ['orders:read', 'members:read'] }, { secret: SECRET });
+    await expect(verify(token)).resolves.toEqual({
+      role: 'FRANCHISEE',
+      brandId: 'b1',
+      franchiseeId: 'f1',
+      storeId: null,
+      guideId: null,
+      partnerBrandId: null,
+      memberId: null,
+      scopes: ['orders:read', 'members:read'],
+      subject: 'dev:franchisee',
+    });
+  });
+
+  it('refuses a token signed with another secret', async () => {
+    const forged = await signDevToken({ role: 'PLATFORM_ADMIN' }, { secret: 'attacker-secret-0123456789abcdef' });
+    expect((await rejection(verify(forged))).message).toBe('invalid or expired token');
+  });
+
+  it('refuses an unsigned token (alg none)', async () => {
+    const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const unsigned = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ role: 'PLATFORM_ADMIN', sub: 'x', exp: nowS() + 600 })}.`;
+    await rejection(verify(unsigned));
+  });
+
+  it('refuses an expired token', async () => {
+    const expired = await new SignJWT({ role: 'PLATFORM_ADMIN' }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt(nowS() - 3600).setExpirationTime(nowS() - 60).sign(key(SECRET));
+    expect((await rejection(verify(expired))).message).toBe('invalid or expired token');
+  });
+
+  it('refuses a token without the ids its role needs', async () => {
+    const token = await new SignJWT({ role: 'FRANCHISEE', brandId: 'b1' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('10m').sign(key(SECRET));
+    expect((await rejection(verify(token))).message).toBe('a FRANCHISEE token needs franchiseeId');
+  });
+
+  it('refuses a token without a known role', async () => {
+    const noRole = await new SignJWT({ brandId: 'b1' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('10m').sign(key(SECRET));
+    const badRole = await new SignJWT({ role: 'ANONYMOUS' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('10m').sign(key(SECRET));
+    expect((await rejection(verify(noRole))).message).toBe('token has no valid role claim');
+    expect((await rejection(verify(badRole))).message).toBe('token has no valid role claim');
+  });
+
+  it('refuses malformed claims and garbage', async () => {
+    const longId = await new SignJWT({ role: 'BRAND_ADMIN', brandId: 'x'.repeat(65) }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('10m').sign(key(SECRET));
+    expect((await rejection(verify(longId))).message).toBe('token claims are malformed');
+    await rejection(verify('not.a.token'));
+    await rejection(verify(''));
+  });
+
+  it('checks issuer and audience when configured', async () => {
+    const strict = createTokenVerifier({ secret: SECRET, issuer: 'retail', audience: 'graph' });
+    const good = await signDevToken({ role: 'PLATFORM_ADMIN' }, { secret: SECRET, issuer: 'retail', audience: 'graph' });
+    const wrongAudience = await signDevToken({ role: 'PLATFORM_ADMIN' }, { secret: SECRET, issuer: 'retail', audience: 'other' });
+    await expect(strict(good)).resolves.toMatchObject({ role: 'PLATFORM_ADMIN' });
+    await rejection(strict(wrongAudience));
+  });
+
+  it('needs a secret or a JWKS URL', () => {
+    expect(() => createTokenVerifier({})).toThrow(/JWT_SECRET or JWT_JWKS_URL/);
+  });
+
+  it('shares the development secret with npm run token', async () => {
+    const token = await signDevToken({ role: 'MEMBER', brandId: 'b1', memberId: 'm1' }, { secret: DEV_JWT_SECRET });
+    await expect(createTokenVerifier({ secret: DEV_JWT_SECRET })(token)).resolves.toMatchObject({ role: 'MEMBER', memberId: 'm1' });
+  });
+});
+
+describe('createTokenVerifier (JWKS)', () => {
+  let server: http.Server;
+  let jwksUrl: string;
+  let privateKey: SigningKey;
+  let otherPrivateKey: SigningKey;
+  let jwksRequests = 0;
+
+  beforeAll(async () => {
+    const pair = await generateKeyPair('RS256', { extractable: true });
+    const other = await generateKeyPair('RS256', { extractable: true });
+    privateKey = pair.privateKey;
+    otherPrivateKey = other.privateKey;
+    const jwk: JWK = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+    server = http.createServer((req, res) => {
+      jwksRequests += 1;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ keys: [jwk] }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    jwksUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`;
+  });
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  const rs256 = (claims: Record<string, unknown>, signer: SigningKey, kid = 'k1') =>
+    new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid }).setSubject('user-1').setIssuedAt().setExpirationTime('10m').sign(signer);
+
+  it('verifies an RS256 token against the served key set', async () => {
+    const verify = createTokenVerifier({ jwksUrl, issuer: 'https://idp.example' });
+    const token = await new SignJWT({ role: 'STORE_STAFF', brandId: 'b1', storeId: 's1', scope: 'stock:write' })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setIssuer('https://idp.example')
+      .setSubject('user-1')
+      .setExpirationTime('10m')
+      .sign(privateKey);
+    await expect(verify(token)).resolves.toMatchObject({ role: 'STORE_STAFF', storeId: 's1', scopes: ['stock:write'], subject: 'user-1' });
+    expect(jwksRequests).toBeGreaterThan(0);
+  });
+
+  it('refuses a token signed by a key outside the set', async () => {
+    const verify = createTokenVerifier({ jwksUrl });
+    await rejection(verify(await rs256({ role: 'PLATFORM_ADMIN' }, otherPrivateKey)));
+    await rejection(verify(await rs256({ role: 'PLATFORM_ADMIN' }, otherPrivateKey, 'unknown-kid')));
+  });
+
+  it('refuses an HS256 token in JWKS mode', async () => {
+    const verify = createTokenVerifier({ jwksUrl, secret: SECRET });
+    await rejection(verify(await signDevToken({ role: 'PLATFORM_ADMIN' }, { secret: SECRET })));
+  });
+
+  it('still checks the role claims', async () => {
+    const verify = createTokenVerifier({ jwksUrl });
+    expect((await rejection(verify(await rs256({ role: 'GUIDE', brandId: 'b1', storeId: 's1' }, privateKey)))).message).toBe('a GUIDE token needs guideId');
+  });
+});

@@ -1,0 +1,55 @@
+import { createTokenVerifier } from '../src/auth/jwt';
+import { DEV_JWT_SECRET } from '../src/auth/dev-defaults';
+import { tokenCli } from '../../scripts/token';
+
+describe('npm run token', () => {
+  it('prints a token the development secret verifies', async () => {
+    const r = await tokenCli(['--role', 'FRANCHISEE', '--brand', 'b1', '--franchisee', 'f1', '--scopes', 'orders:read, members:read'], {});
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+    await expect(createTokenVerifier({ secret: DEV_JWT_SECRET })(r.stdout.trim())).resolves.toMatchObject({
+      role: 'FRANCHISEE',
+      brandId: 'b1',
+      franchiseeId: 'f1',
+      scopes: ['orders:read', 'members:read'],
+    });
+  });
+
+  it('signs with JWT_SECRET when set', async () => {
+    const secret = 'a-custom-jwt-secret-0123456789abc';
+    const r = await tokenCli(['--role', 'guide', '--brand', 'b1', '--store', 's1', '--guide', 'g1'], { JWT_SECRET: secret });
+    await expect(createTokenVerifier({ secret })(r.stdout.trim())).resolves.toMatchObject({ role: 'GUIDE', guideId: 'g1' });
+    await expect(createTokenVerifier({ secret: DEV_JWT_SECRET })(r.stdout.trim())).rejects.toThrow();
+  });
+
+  it('sets the lifetime from --ttl', async () => {
+    const r = await tokenCli(['--role', 'PLATFORM_ADMIN', '--ttl', '60'], {});
+    const payload = JSON.parse(Buffer.from(r.stdout.split('.')[1] ?? '', 'base64url').toString('utf8')) as { iat: number; exp: number };
+    expect(payload.exp - payload.iat).toBe(60);
+  });
+
+  it.each([
+    [['--role', 'KING'], /^token: unknown role "KING"/],
+    [[], /^token: --role is required/],
+    [['--role', 'FRANCHISEE', '--brand', 'b1'], /^token: a FRANCHISEE token needs --franchisee ID$/],
+    [['--role', 'MEMBER'], /^token: a MEMBER token needs --brand ID, --member ID$/],
+    [['--role', 'PARTNER'], /^token: a PARTNER token needs --partner ID$/],
+    [['--role', 'PLATFORM_ADMIN', '--ttl', 'soon'], /^token: --ttl must be/],
+    [['--role', 'PLATFORM_ADMIN', '--bogus'], /^token: Unknown option '--bogus'/],
+    [['--role', 'BRAND_ADMIN', '--brand', 'x'.repeat(65)], /^token: ids must be/],
+  ])('refuses %j with one line and exit 2', async (argv, message) => {
+    const r = await tokenCli(argv, {});
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trimEnd()).toMatch(message);
+    expect(r.stderr.trimEnd()).not.toContain('\n');
+  });
+
+  it('prints the usage for --help', async () => {
+    const r = await tokenCli(['--help'], {});
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('--role ROLE');
+    expect(r.stdout).toContain('--franchisee ID');
+  });
+});

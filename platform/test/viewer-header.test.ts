@@ -1,0 +1,84 @@
+import crypto from 'node:crypto';
+import { makeViewer } from '../src/auth/viewer';
+import { signViewer, verifyViewerHeader } from '../src/auth/viewer-header';
+
+const SECRET = 'viewer-header-test-secret-0123';
+const NOW = Date.UTC(2024, 10, 11, 12, 0, 0);
+const franchisee = makeViewer({ role: 'FRANCHISEE', brandId: 'b1', franchiseeId: 'f1', scopes: ['orders:read'] });
+
+/** A header signed correctly over an arbitrary payload, to reach the checks behind the signature. */
+function signRaw(payloadJson: string, secret: string, nowMs: number): string {
+  const payload = Buffer.from(payloadJson).toString('base64url');
+  const ts = Math.floor(nowMs / 1000).toString();
+  const sig = crypto.createHmac('sha256', secret).update(`${payload}.${ts}`).digest('base64url');
+  return `${payload}.${ts}.${sig}`;
+}
+
+describe('viewer header', () => {
+  it('verifies what it signed and returns the viewer', () => {
+    const header = signViewer(franchisee, SECRET, NOW);
+    expect(verifyViewerHeader(header, SECRET, 60, NOW)).toEqual({ ok: true, viewer: franchisee });
+  });
+
+  it('accepts a header exactly maxAge old', () => {
+    const header = signViewer(franchisee, SECRET, NOW - 60_000);
+    expect(verifyViewerHeader(header, SECRET, 60, NOW).ok).toBe(true);
+  });
+
+  it('refuses a missing header', () => {
+    expect(verifyViewerHeader(undefined, SECRET, 60, NOW)).toEqual({ ok: false, reason: 'missing' });
+    expect(verifyViewerHeader('', SECRET, 60, NOW)).toEqual({ ok: false, reason: 'missing' });
+  });
+
+  it('refuses a payload swapped for a more powerful viewer', () => {
+    const [, ts, sig] = signViewer(franchisee, SECRET, NOW).split('.');
+    const admin = Buffer.from(JSON.stringify(makeViewer({ role: 'PLATFORM_ADMIN' }))).toString('base64url');
+    expect(verifyViewerHeader(`${admin}.${ts}.${sig}`, SECRET, 60, NOW)).toEqual({ ok: false, reason: 'bad-signature' });
+  });
+
+  it('refuses a moved timestamp (the signature covers it)', () => {
+    const [payload, ts, sig] = signViewer(franchisee, SECRET, NOW - 600_000).split('.');
+    const fresh = String(Number(ts) + 600);
+    expect(verifyViewerHeader(`${payload}.${fresh}.${sig}`, SECRET, 60, NOW)).toEqual({ ok: false, reason: 'bad-signature' });
+  });
+
+  it('refuses a tampered signature', () => {
+    const header = signViewer(franchisee, SECRET, NOW);
+    const last = header.slice(-1);
+    const tampered = `${header.slice(0, -1)}${last === 'A' ? 'B' : 'A'}`;
+    expect(verifyViewerHeader(tampered, SECRET, 60, NOW)).toEqual({ ok: false, reason: 'bad-signature' });
+    expect(verifyViewerHeader(`${header}A`, SECRET, 60, NOW)).toEqual({ ok: false, reason: 'bad-signature' });
+  });
+
+  it('refuses a header signed with another secret', () => {
+    const header = signViewer(franchisee, 'some-other-secret-0123456789', NOW);
+    expect(verifyViewerHeader(header, SECRET, 60, NOW)).toEqual({ ok: false, reason: 'bad-signature' });
+  });
+
+  it('refuses a replay older than the max age', () => {
+    const header = signViewer(franchisee, SECRET, NOW - 61_000);
+    expect(verifyViewerHeader(header, SECRET, 60, NOW)).toEqual({ ok: false, reason: 'expired' });
+    expect(verifyViewerHeader(header, SECRET, 120, NOW).ok).toBe(true);
+  });
+
+  it('tolerates 5 s of clock skew ahead and no more', () => {
+    expect(verifyViewerHeader(signViewer(franchisee, SECRET, NOW + 5_000), SECRET, 60, NOW).ok).toBe(true);
+    expect(verifyViewerHeader(signViewer(franchisee, SECRET, NOW + 6_000), SECRET, 60, NOW)).toEqual({ ok: false, reason: 'expired' });
+    expect(verifyViewerHeader(signViewer(franchisee, SECRET, NOW + 3600_000), SECRET, 60, NOW)).toEqual({ ok: false, reason: 'expired' });
+  });
+
+  it.each([
+    ['one part', 'abc'],
+    ['two parts', 'abc.123'],
+    ['four parts', 'a.1.b.c'],
+    ['a non-numeric timestamp', 'abc.12x.sig'],
+    ['a negative timestamp', 'abc.-1.sig'],
+  ])('refuses %s as malformed', (_label, value) => {
+    expect(verifyViewerHeader(value, SECRET, 60, NOW)).toEqual({ ok: false, reason: 'malformed' });
+  });
+
+  it('refuses a correctly signed payload that is not a viewer', () => {
+    expect(verifyViewerHeader(signRaw('{"role":"KING"}', SECRET, NOW), SECRET, 60, NOW)).toEqual({ ok: false, reason: 'malformed' });
+    expect(verifyViewerHeader(signRaw('not json', SECRET, NOW), SECRET, 60, NOW)).toEqual({ ok: false, reason: 'malformed' });
+  });
+});

@@ -1,0 +1,137 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { SUBGRAPHS } from '../gateway/src/compose';
+
+// No Docker engine runs here: these checks keep docker-compose.yml and the Dockerfile honest instead.
+const ROOT = path.resolve(__dirname, '..');
+
+interface Healthcheck {
+  test?: string[] | string;
+  interval?: string;
+  retries?: number;
+}
+
+interface Service {
+  image?: string;
+  build?: string | { context: string };
+  command?: string[] | string;
+  environment?: Record<string, string>;
+  ports?: string[];
+  depends_on?: Record<string, { condition?: string }>;
+  healthcheck?: Healthcheck;
+  volumes?: string[];
+}
+
+interface ComposeFile {
+  services: Record<string, Service>;
+  volumes?: Record<string, unknown>;
+}
+
+const compose = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8')) as ComposeFile;
+const services = Object.entries(compose.services);
+const appServices = services.filter(([name]) => name !== 'postgres' && name !== 'redis');
+
+const words = (v: string[] | string | undefined): string[] => (Array.isArray(v) ? v : (v ?? '').split(/\s+/).filter(Boolean));
+const hostPorts = (s: Service): number[] => (s.ports ?? []).map((p) => Number(String(p).split(':')[0]));
+
+describe('docker-compose.yml', () => {
+  it('has postgres, redis, the gateway and every implemented subgraph', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['gateway', 'postgres', 'redis', ...SUBGRAPHS.map((s) => s.name)].sort());
+  });
+
+  it.each(services)('%s has an image or a build and a health check', (_name, s) => {
+    expect(s.image ?? s.build).toBeTruthy();
+    const test = words(s.healthcheck?.test);
+    expect(test.length).toBeGreaterThan(1);
+    expect(['CMD', 'CMD-SHELL']).toContain(test[0]);
+  });
+
+  it('checks PostgreSQL 15 with pg_isready and Redis 7 with redis-cli ping', () => {
+    expect(compose.services.postgres?.image).toMatch(/^postgres:15/);
+    expect(words(compose.services.postgres?.healthcheck?.test).join(' ')).toContain('pg_isready');
+    expect(compose.services.redis?.image).toMatch(/^redis:7/);
+    expect(words(compose.services.redis?.healthcheck?.test).join(' ')).toContain('redis-cli ping');
+  });
+
+  it('only depends on services that exist, once they are healthy', () => {
+    for (const [name, s] of services) {
+      for (const [target, dep] of Object.entries(s.depends_on ?? {})) {
+        expect([name, target, compose.services[target] !== undefined]).toEqual([name, target, true]);
+        expect([name, target, dep.condition]).toEqual([name, target, 'service_healthy']);
+      }
+    }
+  });
+
+  it('starts the subgraphs on PostgreSQL and Redis, and the gateway after every subgraph', () => {
+    for (const { name } of SUBGRAPHS) {
+      expect(Object.keys(compose.services[name]?.depends_on ?? {}).sort()).toEqual(['postgres', 'redis']);
+    }
+    expect(Object.keys(compose.services.gateway?.depends_on ?? {})).toEqual(expect.arrayContaining(SUBGRAPHS.map((s) => s.name)));
+  });
+
+  it('publishes no host port twice', () => {
+    const all = services.flatMap(([, s]) => hostPorts(s));
+    expect(new Set(all).size).toBe(all.length);
+  });
+
+  it.each(SUBGRAPHS.map((s) => [s.name, s.port] as const))('runs subgraph %s on port %i, health-checked there', (name, port) => {
+    const s = compose.services[name];
+    expect(s).toBeDefined();
+    expect(s?.ports).toEqual([`${port}:${port}`]);
+    expect(s?.environment?.PORT).toBe(String(port));
+    expect(words(s?.healthcheck?.test).join(' ')).toContain(`http://127.0.0.1:${port}/healthz`);
+    expect(words(s?.command)).toEqual(['npx', 'tsx', `subgraphs/${name}/src/main.ts`]);
+    expect(compose.services.gateway?.environment?.[`SUBGRAPH_URL_${name.toUpperCase()}`]).toBe(`http://${name}:${port}/graphql`);
+  });
+
+  it('runs the gateway on port 4000, health-checked there', () => {
+    const g = compose.services.gateway;
+    expect(g?.ports).toEqual(['4000:4000']);
+    expect(g?.environment?.PORT).toBe('4000');
+    expect(words(g?.healthcheck?.test).join(' ')).toContain('http://127.0.0.1:4000/healthz');
+    expect(words(g?.command)).toEqual(['npx', 'tsx', 'gateway/src/main.ts']);
+  });
+
+  it.each(appServices)('%s gets the database, Redis and secrets', (_name, s) => {
+    const env = s.environment ?? {};
+    expect(env.DATABASE_URL).toMatch(/^postgres:\/\/[^@]+@postgres:5432\/\w+$/);
+    expect(env.REDIS_URL).toBe('redis://redis:6379');
+    expect(env.INTERNAL_SECRET).toBeTruthy();
+    expect(env.JWT_SECRET).toBeTruthy();
+  });
+
+  it('gives every service the same internal secret', () => {
+    expect(new Set(appServices.map(([, s]) => s.environment?.INTERNAL_SECRET)).size).toBe(1);
+  });
+
+  it.each(appServices)("%s runs a file that exists in the repository", (_name, s) => {
+    const file = words(s.command).find((w) => w.endsWith('.ts'));
+    expect(file).toBeDefined();
+    expect(fs.existsSync(path.join(ROOT, file ?? ''))).toBe(true);
+  });
+
+  it('declares the named volumes it mounts', () => {
+    const mounted = services.flatMap(([, s]) => (s.volumes ?? []).map((v) => v.split(':')[0] ?? ''));
+    for (const v of mounted) expect(Object.keys(compose.volumes ?? {})).toContain(v);
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+  const instructions = dockerfile.split('\n').filter((l) => l.trim() && !l.trim().startsWith('#'));
+  const ignore = fs.readFileSync(path.join(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
+
+  it('builds on Node 20 with npm install (never npm ci) and defaults to the gateway', () => {
+    const froms = instructions.filter((l) => l.startsWith('FROM '));
+    expect(froms.length).toBeGreaterThan(0);
+    for (const f of froms) expect(f).toMatch(/^FROM node:20-bookworm-slim\b/);
+    expect(instructions.some((l) => /^RUN npm install\b/.test(l))).toBe(true);
+    expect(instructions.filter((l) => /\bnpm ci\b/.test(l))).toEqual([]);
+    expect(instructions[instructions.length - 1]).toBe('CMD ["npx", "tsx", "gateway/src/main.ts"]');
+  });
+
+  it('keeps node_modules, local data and git out of the build context', () => {
+    expect(ignore).toEqual(expect.arrayContaining(['**/node_modules', '.data', '.git']));
+  });
+});
