@@ -1,0 +1,76 @@
+import crypto from 'node:crypto';
+import { idempotent, scopeKey, UserErrorException, type Database, type Scope, type Viewer } from '@retail/platform';
+import type { Reservation } from '../model';
+import { insertReservation } from '../store/reservations';
+import { skuSellability } from '../store/skus';
+import { lockStockRows } from '../store/stock';
+import { storeWithFence } from '../store/store-directory';
+import { InputCheck } from '../validation';
+import { assertService, expireOverdue, moveReservedStock } from './reservation-stock';
+
+export interface ReserveStockInput {
+  idempotencyKey: string;
+  storeId: string;
+  orderId: string;
+  lines: { skuId: string; quantity: number }[];
+  expiresAt?: string | null;
+}
+
+const DEFAULT_HOLD_MS = 30 * 60_000;
+const MAX_HOLD_MS = 30 * 86_400_000;
+const MAX_LINES = 100;
+const MAX_QUANTITY = 10_000;
+
+function validate(input: ReserveStockInput, now: number): { expiresAt: string } {
+  const check = new InputCheck();
+  check.require(input.orderId.trim().length > 0 && input.orderId.length <= 100, ['input', 'orderId'], 'orderId must be 1 to 100 characters');
+  check.require(input.lines.length > 0 && input.lines.length <= MAX_LINES, ['input', 'lines'], `1 to ${MAX_LINES} lines`);
+  const seen = new Set<string>();
+  input.lines.forEach((l, i) => {
+    check.require(!seen.has(l.skuId), ['input', 'lines', String(i), 'skuId'], 'each SKU once');
+    seen.add(l.skuId);
+    check.require(l.quantity >= 1 && l.quantity <= MAX_QUANTITY, ['input', 'lines', String(i), 'quantity'], `quantity must be 1 to ${MAX_QUANTITY}`);
+  });
+  const expires = input.expiresAt ? Date.parse(input.expiresAt) : now + DEFAULT_HOLD_MS;
+  check.require(Number.isFinite(expires) && expires > now && expires <= now + MAX_HOLD_MS, ['input', 'expiresAt'], 'expiresAt must be a date-time in the next 30 days');
+  check.throwIfAny();
+  return { expiresAt: new Date(expires).toISOString() };
+}
+
+/**
+ * reserveStock (internal): holds every line at the store or none. Lines of SKUs not on sale are
+ * SKU_NOT_SELLABLE, lines over what is available OUT_OF_STOCK (each with its field path). Overdue
+ * reservations of the store are expired first, so their units count as available again.
+ */
+export async function reserveStock(db: Database, viewer: Viewer, scope: Scope, input: ReserveStockInput): Promise<{ reservation: Reservation }> {
+  assertService(viewer);
+  const { idempotencyKey, ...request } = input;
+  const { expiresAt } = validate(input, Date.now());
+  // The request hash leaves out a defaulted expiry, so a retry later on still matches.
+  const { response } = await idempotent(db, { schema: 'products', scope: scopeKey(scope), operation: 'reserveStock', key: idempotencyKey, request }, async (tx) => {
+    const store = await storeWithFence(tx, scope, input.storeId);
+    if (!store) throw UserErrorException.of('NOT_FOUND', 'no such store', ['input', 'storeId']);
+    const skus = new Map((await skuSellability(tx, input.lines.map((l) => l.skuId))).map((s) => [s.id, s]));
+    const check = new InputCheck();
+    input.lines.forEach((l, i) => {
+      const sku = skus.get(l.skuId);
+      if (!sku) check.fail(['input', 'lines', String(i), 'skuId'], 'no such SKU', 'NOT_FOUND');
+      else if (sku.brandId !== store.brandId) check.fail(['input', 'lines', String(i), 'skuId'], "not sold by the store's brand", 'BRAND_MISMATCH');
+      else if (!sku.sellable) check.fail(['input', 'lines', String(i), 'skuId'], 'not on sale', 'SKU_NOT_SELLABLE');
+    });
+    check.throwIfAny();
+    await expireOverdue(tx, store.storeId);
+    const rows = new Map((await lockStockRows(tx, input.lines.map((l) => ({ storeId: store.storeId, skuId: l.skuId })))).map((r) => [r.skuId, r]));
+    input.lines.forEach((l, i) => {
+      const row = rows.get(l.skuId);
+      const available = row ? row.onHand - row.reserved : 0;
+      if (available < l.quantity) check.fail(['input', 'lines', String(i), 'quantity'], `only ${available} available`, 'OUT_OF_STOCK');
+    });
+    check.throwIfAny();
+    const reservation: Reservation = { id: `rsv-${crypto.randomUUID()}`, storeId: store.storeId, orderId: input.orderId, status: 'HELD', lines: input.lines, expiresAt };
+    await insertReservation(tx, reservation);
+    await moveReservedStock(tx, reservation, 'RESERVE');
+    return { reservation };
+  });
+  return response;
+}

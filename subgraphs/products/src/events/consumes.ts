@@ -1,0 +1,25 @@
+import type { Transaction } from '@retail/platform';
+import { upsertStoreEntry } from '../store/store-directory';
+
+/** Topics products consumes. */
+export const CONSUMED_TOPICS = { storeChanged: 'stores.store.changed' } as const;
+
+/** The part of a 'stores.store.changed' payload products needs (other fields are ignored). */
+export interface StoreChangedPayload {
+  id: string;
+  brandId: string;
+  franchiseeId: string | null;
+  /** ISO 8601; when present, an older update never overwrites a newer one. */
+  updatedAt?: string | null;
+  [other: string]: unknown;
+}
+
+/**
+ * Keeps products.store_directory current (store → brand, operating franchisee), which fences stock
+ * and store prices. Runs inside the consumer's transaction (platform consume()), so a redelivery is a no-op.
+ */
+export async function applyStoreChanged(tx: Transaction, payload: StoreChangedPayload): Promise<void> {
+  if (!payload.id || !payload.brandId) throw new Error('stores.store.changed payload needs id and brandId');
+  const updatedAt = payload.updatedAt && !Number.isNaN(Date.parse(payload.updatedAt)) ? payload.updatedAt : null;
+  await upsertStoreEntry(tx, { storeId: payload.id, brandId: payload.brandId, franchiseeId: payload.franchiseeId ?? null }, updatedAt);
+}

@@ -1,0 +1,4 @@
+import { runSubgraphMain } from '@retail/platform';
+import { productsSubgraph } from './index';
+
+void runSubgraphMain(productsSubgraph);

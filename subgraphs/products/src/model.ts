@@ -1,0 +1,78 @@
+// The products subgraph's records as the repositories return them (camelCase, money in fen).
+
+export type ProductStatus = 'DRAFT' | 'ACTIVE' | 'ARCHIVED';
+export type SkuStatus = 'ACTIVE' | 'ARCHIVED';
+
+export interface SkuAttribute {
+  name: string;
+  value: string;
+}
+
+export interface Product {
+  id: string;
+  brandId: string;
+  title: string;
+  category: string;
+  description: string | null;
+  images: string[];
+  status: ProductStatus;
+  /** created_at in UTC with microseconds, the first part of the listing's keyset. */
+  createdKey: string;
+}
+
+export interface Sku {
+  id: string;
+  productId: string;
+  brandId: string;
+  code: string;
+  barcode: string | null;
+  attributes: SkuAttribute[];
+  listPriceFen: number;
+  currency: string;
+  status: SkuStatus;
+}
+
+/** A store as products knows it (a copy of the stores subgraph's facts, for fencing). */
+export interface StoreEntry {
+  storeId: string;
+  brandId: string;
+  franchiseeId: string | null;
+}
+
+/** A (store, SKU) pair: the key of prices and stock. */
+export interface StoreSku {
+  storeId: string;
+  skuId: string;
+}
+
+export interface StorePrice extends StoreSku {
+  priceFen: number;
+  currency: string;
+}
+
+/** The StoreStock type's source: quantities plus whether the caller may see onHand / reserved. */
+export interface StockLevel extends StoreSku {
+  onHand: number;
+  reserved: number;
+  staffVisible: boolean;
+}
+
+export const storeSkuKey = (k: StoreSku): string => `${k.storeId}\u0000${k.skuId}`;
+
+export type ReservationStatus = 'HELD' | 'RELEASED' | 'CONSUMED' | 'EXPIRED';
+
+export interface ReservationLine {
+  skuId: string;
+  quantity: number;
+}
+
+/** A stock reservation (预占) for one store-pickup order. */
+export interface Reservation {
+  id: string;
+  storeId: string;
+  orderId: string;
+  status: ReservationStatus;
+  lines: ReservationLine[];
+  /** ISO 8601, UTC. */
+  expiresAt: string | null;
+}
