@@ -2,6 +2,7 @@
 // (千店千面) and store stock. Store ids are owned by the stores subgraph (scripts/demo/stores-data.ts);
 // products keeps only a directory of them (store → brand, franchisee) to fence stock and prices.
 // Everything is deterministic: the same ids, codes, barcodes and quantities on every run.
+import { DEMO_STORES } from './stores-data';
 
 export interface DemoSkuAttribute {
   name: string;
@@ -73,32 +74,10 @@ export function ean13(first12: string): string {
   return first12 + String((10 - (sum % 10)) % 10);
 }
 
-const pad2 = (n: number) => String(n).padStart(2, '0');
 
-// ---- stores (ids owned by the stores subgraph) ----
+// ---- stores (owned by the stores subgraph; products keeps a directory of them, as its events would) ----
 
-function storesOf(brandId: string, prefix: string, franchisees: [string, number][]): DemoStoreDirectoryEntry[] {
-  const out: DemoStoreDirectoryEntry[] = [];
-  for (const [franchiseeId, count] of franchisees) {
-    for (let i = 0; i < count; i++) out.push({ storeId: `${prefix}-${pad2(out.length + 1)}`, brandId, franchiseeId });
-  }
-  return out;
-}
-
-export const DEMO_CATALOG_STORES: readonly DemoStoreDirectoryEntry[] = [
-  ...storesOf('brand-lng', 'store-lng', [
-    ['fr-lng-direct', 3],
-    ['fr-lng-a', 3],
-    ['fr-lng-b', 3],
-    ['fr-lng-jo', 2],
-  ]),
-  ...storesOf('brand-csm', 'store-csm', [
-    ['fr-csm-direct', 3],
-    ['fr-csm-a', 3],
-    ['fr-csm-b', 2],
-    ['fr-csm-jo', 2],
-  ]),
-];
+export const DEMO_CATALOG_STORES: readonly DemoStoreDirectoryEntry[] = DEMO_STORES.map((s) => ({ storeId: s.id, brandId: s.brandId, franchiseeId: s.franchiseeId }));
 
 // ---- products ----
 

@@ -107,11 +107,11 @@ type StoreLine = [
   status?: 'CLOSED',
 ];
 
-const KIND_OF = new Map(DEMO_FRANCHISEES.map((f) => [f.id, f] as const));
+const OPERATOR_OF = new Map(DEMO_FRANCHISEES.map((f) => [f.id, f] as const));
 
 function stores(brandId: string, lines: StoreLine[]): DemoStore[] {
   return lines.map(([id, franchiseeId, code, name, address, location, phone, openingHours, pickupEnabled, status]) => {
-    const operator = KIND_OF.get(franchiseeId);
+    const operator = OPERATOR_OF.get(franchiseeId);
     if (!operator || operator.brandId !== brandId) throw new Error(`demo store ${id}: operator ${franchiseeId} is not of ${brandId}`);
     return { id, brandId, franchiseeId, code, name, kind: operator.kind, address, location, phone, openingHours, pickupEnabled: pickupEnabled && status !== 'CLOSED', status: status ?? 'OPEN' };
   });

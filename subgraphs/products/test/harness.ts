@@ -12,7 +12,7 @@ export const as = {
   lngAdmin: { role: 'BRAND_ADMIN', brandId: 'brand-lng', scopes: ['catalog:admin'] },
   lngAdminWithoutScope: { role: 'BRAND_ADMIN', brandId: 'brand-lng' },
   csmAdmin: { role: 'BRAND_ADMIN', brandId: 'brand-csm', scopes: ['catalog:admin'] },
-  /** Operates store-lng-04 … 06. */
+  /** Operates store-lng-03 and store-lng-04 (scripts/demo/stores-data.ts). */
   lngFranchiseeA: { role: 'FRANCHISEE', brandId: 'brand-lng', franchiseeId: 'fr-lng-a' },
   lngStaff01: { role: 'STORE_STAFF', brandId: 'brand-lng', storeId: 'store-lng-01' },
   lngGuide01: { role: 'GUIDE', brandId: 'brand-lng', storeId: 'store-lng-01', guideId: 'guide-lng-01-01' },
