@@ -91,3 +91,10 @@ test('too deep a query is refused by the gateway', async () => {
   expect(res.errors?.[0]?.message).toMatch(/depth/i);
   expect(res.data ?? null).toBeNull();
 });
+
+test('nested pages multiply in the cost estimate: a query that would fan out to millions of rows is refused', async () => {
+  const fanOut = `{ brands(first: 100) { edges { node { franchisees(first: 100) { edges { node { stores(first: 100) { edges { node { id name } } } } } } } } } }`;
+  const res = await graph.query(fanOut, {}, admin);
+  expect(res.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_EXPENSIVE');
+  expect(res.data ?? null).toBeNull();
+});

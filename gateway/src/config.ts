@@ -16,7 +16,7 @@ export const gatewayConfigShape = {
   /** Requests per minute per caller (token subject, else client address). */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
   MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(50).default(12),
-  MAX_QUERY_COST: z.coerce.number().int().min(100).default(20000),
+  MAX_QUERY_COST: z.coerce.number().int().min(100).default(50000),
   SUPERGRAPH_FILE: z.string().optional(),
   /** Host the subgraphs listen on when their URLs are not given one by one. */
   SUBGRAPH_HOST: z.string().default('127.0.0.1'),

@@ -20,6 +20,7 @@ import { SUBGRAPHS, SUPERGRAPH_FILE } from './compose';
 import type { GatewayConfig } from './config';
 import type { GatewayContext } from './context';
 import { createSubgraphFetcher } from './fetcher';
+import { queryCostRule } from './query-cost';
 import { SubgraphSource } from './subgraph-source';
 
 export interface RunningGateway {
@@ -39,6 +40,10 @@ export function subgraphUrl(name: string, config: GatewayConfig, env: NodeJS.Pro
 
 function formatGatewayError(formatted: GraphQLFormattedError, original: unknown): GraphQLFormattedError {
   if (formatted.extensions?.code === 'SUBGRAPH_UNAVAILABLE') return formatted;
+  // Apollo files every validation error under GRAPHQL_VALIDATION_FAILED; the cost rule's deserves its own code.
+  if (formatted.extensions?.code === 'GRAPHQL_VALIDATION_FAILED' && formatted.extensions.maxCost !== undefined) {
+    return { ...formatted, extensions: { ...formatted.extensions, code: 'QUERY_TOO_EXPENSIVE' } };
+  }
   return maskError(formatted, original);
 }
 
@@ -54,7 +59,7 @@ export async function startGateway(config: GatewayConfig, opts: { logger?: Logge
   });
   const armor = new ApolloArmor({
     maxDepth: { n: config.MAX_QUERY_DEPTH },
-    costLimit: { maxCost: config.MAX_QUERY_COST },
+    costLimit: { enabled: false }, // replaced by queryCostRule, which clamps `first` like the subgraphs
     maxAliases: { n: 30 },
     maxDirectives: { n: 50 },
     maxTokens: { n: 5000 },
@@ -63,10 +68,10 @@ export async function startGateway(config: GatewayConfig, opts: { logger?: Logge
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     ...armor,
+    validationRules: [...armor.validationRules, queryCostRule(config.MAX_QUERY_COST)],
     formatError: formatGatewayError,
     introspection: config.NODE_ENV !== 'production',
     csrfPrevention: true,
-    status400ForVariableCoercionErrors: true,
   });
   await apollo.start();
   const verify = createTokenVerifier({ secret: config.JWT_SECRET, jwksUrl: config.JWT_JWKS_URL, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
