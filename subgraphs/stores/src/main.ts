@@ -1,0 +1,4 @@
+import { runSubgraphMain } from '@retail/platform';
+import { storesSubgraph } from './index';
+
+void runSubgraphMain(storesSubgraph);
