@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
 import Redis from 'ioredis';
 import type { Database, Queryable } from '../src/db/database';
-import { runStatement } from '../src/events/db-statement';
 import { KERNEL_MIGRATIONS_DIR, migrate } from '../src/db/migrate';
 import {
   appendToOutbox,
@@ -102,9 +101,9 @@ async function eventually(what: string, check: () => boolean | Promise<boolean>,
   }
 }
 
-/** Test-side SQL while consumers run: through runStatement, as on PGlite a bare statement may interleave with a BEGIN. */
+/** Test-side SQL while consumers run (on PGlite too: the embedded server keeps statements whole). */
 function sql<R = Record<string, unknown>>(db: Database, text: string, params: readonly unknown[] = []): Promise<R[]> {
-  return runStatement<R>(db, text, params);
+  return db.query<R>(text, params);
 }
 
 function uniqueTopic(name: string): string {

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import path from 'node:path';
 import fs from 'node:fs';
+import { StatementQueue } from './pglite-statement-queue';
 
 export interface EmbeddedPostgres {
   url: string;
@@ -39,6 +40,8 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
   const db = await PGlite.create(dir);
   // pglite-socket serves many sockets over the one session; maxConnections bounds the queue.
   const server = new PGLiteSocketServer({ db, port: opts.port, host: '127.0.0.1', maxConnections: 100 });
+  // Statement-atomic scheduling across connections (see StatementQueue); handlers take the queue when they attach.
+  (server as unknown as { queryQueue: StatementQueue }).queryQueue = new StatementQueue(db);
   await server.start();
   return {
     url: embeddedUrl(opts.port),

@@ -5,4 +5,3 @@ export * from './consume';
 export * from './redis-streams-transport';
 export * from './postgres-transport';
 export * from './create-event-transport';
-export * from './db-statement';

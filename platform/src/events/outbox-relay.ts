@@ -1,5 +1,4 @@
 import type { Database } from '../db/database';
-import { runStatement } from './db-statement';
 import { defaultConsumerName } from './consumer-loop';
 import { assertSchemaName } from './outbox';
 import type { EventEnvelope, EventTransport } from './transport';
@@ -40,9 +39,7 @@ interface OutboxRow {
 }
 
 async function acquireLease(db: Database, s: string, replica: string, leaseMs: number): Promise<boolean> {
-  const rows = await runStatement(
-    db,
-    `INSERT INTO ${s}.outbox_relay_lease (holder, expires_at) VALUES ($1, now() + $2 * interval '1 millisecond')
+  const rows = await db.query(`INSERT INTO ${s}.outbox_relay_lease (holder, expires_at) VALUES ($1, now() + $2 * interval '1 millisecond')
      ON CONFLICT (singleton) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
       WHERE outbox_relay_lease.holder = EXCLUDED.holder OR outbox_relay_lease.expires_at < now()
      RETURNING holder`,
@@ -52,7 +49,7 @@ async function acquireLease(db: Database, s: string, replica: string, leaseMs: n
 }
 
 async function releaseLease(db: Database, s: string, replica: string): Promise<void> {
-  await runStatement(db, `UPDATE ${s}.outbox_relay_lease SET expires_at = '-infinity' WHERE holder = $1`, [replica]);
+  await db.query(`UPDATE ${s}.outbox_relay_lease SET expires_at = '-infinity' WHERE holder = $1`, [replica]);
 }
 
 /**
@@ -65,9 +62,7 @@ async function releaseLease(db: Database, s: string, replica: string): Promise<v
 export async function relayOutboxBatch(opts: OutboxRelayOptions): Promise<number> {
   const s = assertSchemaName(opts.schema);
   if (!(await acquireLease(opts.db, s, opts.replica ?? THIS_PROCESS, opts.leaseMs ?? 30_000))) return 0;
-  const rows = await runStatement<OutboxRow>(
-    opts.db,
-    `SELECT id, topic, key, payload, created_at FROM ${s}.outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
+  const rows = await opts.db.query<OutboxRow>(`SELECT id, topic, key, payload, created_at FROM ${s}.outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
     [opts.batchSize ?? 100],
   );
   const published: string[] = [];
@@ -85,14 +80,14 @@ export async function relayOutboxBatch(opts: OutboxRelayOptions): Promise<number
         await opts.transport.publish(row.topic, envelope);
       } catch (e) {
         // Stop at the first failure so later events do not overtake it.
-        await runStatement(opts.db, `UPDATE ${s}.outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [row.id, String((e as Error)?.message ?? e)]);
+        await opts.db.query(`UPDATE ${s}.outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [row.id, String((e as Error)?.message ?? e)]);
         throw e;
       }
       published.push(row.id);
     }
   } finally {
     if (published.length > 0) {
-      await runStatement(opts.db, `UPDATE ${s}.outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])`, [published]);
+      await opts.db.query(`UPDATE ${s}.outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])`, [published]);
     }
   }
   return published.length;

@@ -4,7 +4,6 @@ import type { Database } from '../db/database';
 import { migrate } from '../db/migrate';
 import { defaultConsumerName, runConsumerLoop, type Delivery } from './consumer-loop';
 import { assertSchemaName } from './outbox';
-import { runStatement } from './db-statement';
 import {
   DEFAULT_BATCH_SIZE,
   DEFAULT_VISIBILITY_TIMEOUT_MS,
@@ -77,7 +76,7 @@ export class PostgresTransport implements EventTransport {
     const consumer = options.consumer ?? defaultConsumerName();
     const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     const visibilityMs = options.visibilityTimeoutMs ?? DEFAULT_VISIBILITY_TIMEOUT_MS;
-    await runStatement(this.db, `INSERT INTO ${this.s}.consumer_group (topic, group_name) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [topic, group]);
+    await this.db.query(`INSERT INTO ${this.s}.consumer_group (topic, group_name) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [topic, group]);
 
     let woken = false;
     let wakeWaiter: (() => void) | undefined;
@@ -175,7 +174,7 @@ export class PostgresTransport implements EventTransport {
   }
 
   private async ack(topic: string, group: string, position: number): Promise<void> {
-    await runStatement(this.db, `DELETE FROM ${this.s}.pending_delivery WHERE topic = $1 AND group_name = $2 AND position = $3`, [topic, group, position]);
+    await this.db.query(`DELETE FROM ${this.s}.pending_delivery WHERE topic = $1 AND group_name = $2 AND position = $3`, [topic, group, position]);
   }
 
   /** Does not close the Database: it belongs to the service. */

@@ -64,13 +64,13 @@ function freePort(): Promise<number> {
 }
 
 /**
- * Starts PGlite + pglite-socket in a child process (embedded-server.mjs). In-process it cannot run
+ * Starts PGlite + pglite-socket in a child process (db/embedded-main.ts, the same code as `npm start`). In-process it cannot run
  * under jest: PGlite loads node modules with dynamic import(), which jest's sandbox refuses without
  * --experimental-vm-modules. Services connect to it over TCP exactly as to `npm start`'s database.
  */
 export async function startEmbeddedPostgresProcess(opts: { dataDir: string; port: number; timeoutMs?: number }): Promise<EmbeddedPostgres> {
-  const script = path.join(__dirname, 'embedded-server.mjs');
-  const child = spawn(process.execPath, [script, opts.dataDir, String(opts.port)], { cwd: path.resolve(__dirname, '../..'), stdio: ['pipe', 'pipe', 'pipe'] });
+  const script = path.join(__dirname, '../db/embedded-main.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', script, opts.dataDir, String(opts.port)], { cwd: path.resolve(__dirname, '../..'), stdio: ['pipe', 'pipe', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => {
