@@ -16,6 +16,8 @@ export const baseConfigShape = {
   INTERNAL_SECRET: z.string().min(16, 'INTERNAL_SECRET must be at least 16 characters').default('dev-internal-secret-change-me'),
   /** Seconds a signed viewer header stays valid. */
   VIEWER_MAX_AGE_S: z.coerce.number().int().min(1).max(600).default(60),
+  /** Key prefix of the Redis event streams (one stream per topic). */
+  EVENT_STREAM_PREFIX: z.string().min(1).max(100).default('events:'),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
 };
 

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import {
   Database,
   createLogger,
@@ -5,7 +6,7 @@ import {
   startSubgraph,
   type RunningSubgraph,
 } from '@retail/platform';
-import { TEST_INTERNAL_SECRET, createTestDatabase, postGraphQL, testConfig, type GqlResponse, type TestDatabase } from '@retail/platform/testing';
+import { TEST_INTERNAL_SECRET, TEST_REDIS_URL, createTestDatabase, postGraphQL, testConfig, type GqlResponse, type TestDatabase } from '@retail/platform/testing';
 import { gatewayConfigShape, startGateway, type RunningGateway } from '../../gateway/src';
 import { GRAPH } from '../../scripts/lib/graph';
 import { prepareDatabase } from '../../scripts/lib/prepare';
@@ -30,7 +31,8 @@ export interface TestGraph {
 export async function startTestGraph(opts: { gatewayEnv?: Record<string, string>; database?: TestDatabase } = {}): Promise<TestGraph> {
   const database = opts.database ?? (await createTestDatabase('e2e'));
   await prepareDatabase(database.db, { seed: 'always' });
-  const config = testConfig();
+  // Real Redis Streams for events, under a prefix of this graph's own.
+  const config = testConfig({ REDIS_URL: TEST_REDIS_URL, EVENT_STREAM_PREFIX: `test-${crypto.randomBytes(4).toString('hex')}:` });
   const subgraphs: Record<string, RunningSubgraph> = {};
   for (const part of GRAPH) {
     const db = new Database({ url: database.url, service: part.definition.name, max: 10 });

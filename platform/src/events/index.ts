@@ -5,3 +5,4 @@ export * from './consume';
 export * from './redis-streams-transport';
 export * from './postgres-transport';
 export * from './create-event-transport';
+export * from './service-events';

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import type { SubgraphDefinition } from '@retail/platform';
+import { startServiceEvents, type SubgraphDefinition } from '@retail/platform';
+import { applyStoreChanged, CONSUMED_TOPICS, type StoreChangedPayload } from './events/consumes';
 import { mutationResolvers } from './resolvers/Mutation';
 import { productResolvers } from './resolvers/Product';
 import { productConnectionResolvers } from './resolvers/ProductConnection';
@@ -31,5 +32,17 @@ export const productsSubgraph: SubgraphDefinition = {
     StockReservation: stockReservationResolvers(),
     StockReservationLine: stockReservationLineResolvers(deps),
   }),
-  background: async (deps) => startReservationExpiry(deps),
+  background: async (deps) => {
+    const stopExpiry = startReservationExpiry(deps);
+    const stopEvents = await startServiceEvents({
+      ...deps,
+      schema: 'products',
+      publishes: false,
+      consumes: [{ topic: CONSUMED_TOPICS.storeChanged, apply: (tx, e) => applyStoreChanged(tx, e.payload as StoreChangedPayload) }],
+    });
+    return async () => {
+      await stopEvents();
+      await stopExpiry();
+    };
+  },
 };

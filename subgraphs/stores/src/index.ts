@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { SubgraphDefinition } from '@retail/platform';
+import { startServiceEvents, type SubgraphDefinition } from '@retail/platform';
 import { brandResolvers } from './resolvers/Brand';
 import { DateTime } from './resolvers/DateTime';
 import { franchiseeResolvers } from './resolvers/Franchisee';
@@ -26,4 +26,6 @@ export const storesSubgraph: SubgraphDefinition = {
     Store: storeResolvers(db),
     Guide: guideResolvers(db),
   }),
+  // Publishes stores.store.changed / stores.guide.changed from its outbox; consumes nothing yet.
+  background: (deps) => startServiceEvents({ ...deps, schema: 'stores', publishes: true, consumes: [] }),
 };

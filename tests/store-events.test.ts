@@ -1,0 +1,50 @@
+// Writes that cross subgraphs travel as events (DESIGN §6): a store handed to another operator in
+// `stores` reaches `products` through the outbox, the relay, Redis Streams and a deduplicating consumer,
+// so the new operator sees the store's stock levels and the old one no longer does.
+import { startTestGraph, type TestGraph } from './support/graph';
+import { tokenFor } from './support/tokens';
+
+let graph: TestGraph;
+beforeAll(async () => {
+  graph = await startTestGraph();
+});
+afterAll(async () => {
+  // leave no streams behind on the shared Redis
+  await graph.close();
+});
+
+async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await read();
+    if (ok(v) || Date.now() > deadline) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+test('moving a store to another operator moves who sees its stock levels', async () => {
+  const admin = await tokenFor({ role: 'BRAND_ADMIN', brandId: 'brand-lng', scopes: ['stores:admin'] });
+  const franchiseeA = await tokenFor({ role: 'FRANCHISEE', brandId: 'brand-lng', franchiseeId: 'fr-lng-a' });
+  const franchiseeB = await tokenFor({ role: 'FRANCHISEE', brandId: 'brand-lng', franchiseeId: 'fr-lng-b' });
+  const stock = `{ store(id: "store-lng-04") { stock(skuIds: ["sku-lng-br-2401-bk-75b"]) { available onHand } } }`;
+  const onHand = async (token: string) => ((await graph.query<{ store: { stock: { onHand: number | null }[] } }>(stock, {}, token)).data!.store.stock[0]!.onHand);
+
+  expect(await onHand(franchiseeA)).not.toBeNull();
+  expect(await onHand(franchiseeB)).toBeNull();
+
+  const moved = await graph.query<{ updateStore: { store: { franchisee: { id: string } }; userErrors: unknown[] } }>(
+    `mutation { updateStore(input: { storeId: "store-lng-04", franchiseeId: "fr-lng-b" }) { store { franchisee { id } } userErrors { code message } } }`,
+    {},
+    admin,
+  );
+  expect(moved.data!.updateStore.userErrors).toEqual([]);
+  expect(moved.data!.updateStore.store.franchisee.id).toBe('fr-lng-b');
+
+  expect(await eventually(() => onHand(franchiseeB), (v) => v !== null)).not.toBeNull();
+  expect(await onHand(franchiseeA)).toBeNull();
+  // applied exactly once, recorded for dedupe
+  const processed = await graph.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM products.processed_events WHERE consumer_group = 'products'`);
+  expect(processed[0]!.n).toBeGreaterThanOrEqual(1);
+  const published = await graph.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM stores.outbox WHERE published_at IS NULL`);
+  expect(published[0]!.n).toBe(0);
+});
