@@ -1,5 +1,6 @@
 // Efficiency is a count, not a time: statements and subgraph fetches per request do not grow with the list.
-import { sqlStatements, subgraphFetches } from '@retail/platform';
+import { subgraphFetches } from '@retail/platform';
+import { requestSqlStatements } from '@retail/platform/testing';
 import { startTestGraph, type TestGraph } from './support/graph';
 import { tokenFor } from './support/tokens';
 
@@ -13,16 +14,16 @@ afterAll(async () => {
   await graph.close();
 });
 
-async function total(metric: typeof sqlStatements | typeof subgraphFetches): Promise<number> {
-  return (await metric.get()).values.reduce((s, v) => s + v.value, 0);
+async function fetchesSoFar(): Promise<number> {
+  return (await subgraphFetches.get()).values.reduce((s, v) => s + v.value, 0);
 }
 
 async function measure(query: string, variables: Record<string, unknown>, token?: string) {
-  const sql0 = await total(sqlStatements);
-  const fetch0 = await total(subgraphFetches);
+  const sql0 = await requestSqlStatements();
+  const fetch0 = await fetchesSoFar();
   const res = await graph.query(query, variables, token);
   expect(res.errors).toBeUndefined();
-  return { res, sql: (await total(sqlStatements)) - sql0, fetches: (await total(subgraphFetches)) - fetch0 };
+  return { res, sql: (await requestSqlStatements()) - sql0, fetches: (await fetchesSoFar()) - fetch0 };
 }
 
 const STORES_WITH_CATALOG = `query($n: Int!, $skus: [ID!]!) {

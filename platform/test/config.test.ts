@@ -17,6 +17,7 @@ describe('parseConfig', () => {
       NODE_ENV: 'development',
       LOG_LEVEL: 'info',
       DATA_DIR: '.data',
+      EVENT_STREAM_PREFIX: 'events:',
       EMBEDDED_PG_PORT: 54329,
       INTERNAL_SECRET: 'dev-internal-secret-change-me',
       VIEWER_MAX_AGE_S: 60,

@@ -59,7 +59,7 @@ export async function startTestGraph(opts: { gatewayEnv?: Record<string, string>
     await sg.stop();
     await sg.deps.db.close();
   };
-  return {
+  const graph: TestGraph = {
     gatewayUrl,
     db: database.db,
     subgraphs,
@@ -67,9 +67,10 @@ export async function startTestGraph(opts: { gatewayEnv?: Record<string, string>
     query: (q, variables = {}, token) => postGraphQL(gatewayUrl, q, variables, token ? { authorization: `Bearer ${token}` } : {}),
     stopSubgraph,
     async close() {
-      await gateway.stop();
+      await graph.gateway.stop(); // the test may have swapped in another gateway
       for (const name of Object.keys(subgraphs)) await stopSubgraph(name);
       await database.drop();
     },
   };
+  return graph;
 }

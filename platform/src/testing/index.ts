@@ -1,3 +1,4 @@
 export * from './databases';
 export * from './graphql';
 export * from './config';
+export * from './metrics';

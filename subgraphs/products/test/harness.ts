@@ -1,5 +1,5 @@
-import { sqlStatements, startSubgraph, type Database, type RunningSubgraph, type Viewer, type ViewerRole } from '@retail/platform';
-import { createTestDatabase, postGraphQL, signedHeaders, testConfig, type GqlResponse, type TestDatabase } from '@retail/platform/testing';
+import { startSubgraph, type Database, type RunningSubgraph, type Viewer, type ViewerRole } from '@retail/platform';
+import { createTestDatabase, requestSqlStatements, postGraphQL, signedHeaders, testConfig, type GqlResponse, type TestDatabase } from '@retail/platform/testing';
 import { productsSubgraph, seedProducts } from '../src';
 
 export type TestViewer = Partial<Viewer> & { role: ViewerRole };
@@ -28,10 +28,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-async function statementsSoFar(service: string): Promise<number> {
-  const m = await sqlStatements.get();
-  return m.values.filter((v) => v.labels.service === service).reduce((s, v) => s + v.value, 0);
-}
+const statementsSoFar = (service: string) => requestSqlStatements(service);
 
 /** A seeded products subgraph on a fresh database (real PostgreSQL unless `database` says otherwise). */
 export async function startProducts(database: (service: string) => Promise<TestDatabase> = createTestDatabase): Promise<Harness> {
@@ -53,9 +50,9 @@ export async function startProducts(database: (service: string) => Promise<TestD
     url,
     gql,
     async countStatements(viewer, query, variables) {
-      const before = await statementsSoFar(testDb.db.service);
+      const before = await statementsSoFar(productsSubgraph.name);
       const res = await gql(viewer, query, variables);
-      return { res, statements: (await statementsSoFar(testDb.db.service)) - before };
+      return { res, statements: (await statementsSoFar(productsSubgraph.name)) - before };
     },
     async close() {
       await running.stop();

@@ -1,4 +1,4 @@
-import { sqlStatements } from '@retail/platform';
+import { requestSqlStatements } from '@retail/platform/testing';
 import { CALLERS, startStores, type StoresHarness } from './harness';
 
 let h: StoresHarness;
@@ -64,10 +64,7 @@ describe('stores pagination', () => {
 });
 
 describe('efficiency: SQL statements do not grow with the list', () => {
-  async function statements(): Promise<number> {
-    const metric = await sqlStatements.get();
-    return metric.values.find((v) => v.labels.service === 'stores')?.value ?? 0;
-  }
+  const statements = () => requestSqlStatements('stores');
 
   async function statementsFor(first: number): Promise<{ count: number; stores: number }> {
     const before = await statements();
