@@ -103,11 +103,11 @@ async function main(): Promise<void> {
     await autocannon({ ...opts, duration: 2 }); // warm-up: JIT, query plans, pools
     const cpu0 = await metric(GATEWAY_PORT, 'process_cpu_seconds_total');
     let sql0 = 0;
-    for (const p of subgraphPorts) sql0 += await metric(p, 'sql_statements_total');
+    for (const p of subgraphPorts) sql0 += await metric(p, 'sql_statements_per_request_sum');
     const r = await autocannon({ ...opts, duration: DURATION });
     const cpu1 = await metric(GATEWAY_PORT, 'process_cpu_seconds_total');
     let sql1 = 0;
-    for (const p of subgraphPorts) sql1 += await metric(p, 'sql_statements_total');
+    for (const p of subgraphPorts) sql1 += await metric(p, 'sql_statements_per_request_sum');
     const ok = r.requests.total - r.non2xx - r.errors;
     rows.push({
       scenario: s.name,
