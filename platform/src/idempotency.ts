@@ -14,6 +14,7 @@ export interface IdempotentCall {
 }
 
 function stableJson(v: unknown): string {
+  if (v instanceof Date) return JSON.stringify(v.toISOString());
   if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
   if (v && typeof v === 'object') {
     return `{${Object.keys(v as object)

@@ -22,3 +22,4 @@ export * from './auth/directives';
 export * from './service';
 export * from './events';
 export * from './money';
+export * from './scalars';

@@ -114,3 +114,9 @@ describe.each(storageModes)('idempotent on %s', (_mode, create) => {
     expect(userErrorCodes(await idempotent(t.db, call('k'.repeat(201), 1), never).catch((e: unknown) => e))).toEqual(['INVALID_INPUT']);
   });
 });
+
+test('the request hash tells apart requests that differ only in a DateTime (Date objects)', async () => {
+  const { requestHash } = await import('../src/idempotency');
+  expect(requestHash({ at: new Date('2026-01-01T00:00:00Z') })).not.toBe(requestHash({ at: new Date('2026-01-02T00:00:00Z') }));
+  expect(requestHash({ at: new Date('2026-01-01T08:00:00+08:00') })).toBe(requestHash({ at: new Date('2026-01-01T00:00:00Z') }));
+});

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { startServiceEvents, type SubgraphDefinition } from '@retail/platform';
+import { DateTime, startServiceEvents, type SubgraphDefinition } from '@retail/platform';
 import { applyStoreChanged, CONSUMED_TOPICS, type StoreChangedPayload } from './events/consumes';
 import { mutationResolvers } from './resolvers/Mutation';
 import { productResolvers } from './resolvers/Product';
@@ -22,6 +22,7 @@ export const productsSubgraph: SubgraphDefinition = {
   migrationsDir: path.resolve(__dirname, '../migrations'),
   defaultPort: 4103,
   resolvers: (deps) => ({
+    DateTime,
     Query: queryResolvers(deps),
     Mutation: mutationResolvers(deps),
     Product: productResolvers(deps),

@@ -1,7 +1,6 @@
 import path from 'node:path';
-import { startServiceEvents, type SubgraphDefinition } from '@retail/platform';
+import { DateTime, startServiceEvents, type SubgraphDefinition } from '@retail/platform';
 import { brandResolvers } from './resolvers/Brand';
-import { DateTime } from './resolvers/DateTime';
 import { franchiseeResolvers } from './resolvers/Franchisee';
 import { guideResolvers } from './resolvers/Guide';
 import { mutationResolvers } from './resolvers/Mutation';

@@ -13,7 +13,7 @@ export interface ReserveStockInput {
   storeId: string;
   orderId: string;
   lines: { skuId: string; quantity: number }[];
-  expiresAt?: string | null;
+  expiresAt?: Date | null;
 }
 
 const DEFAULT_HOLD_MS = 30 * 60_000;
@@ -31,7 +31,7 @@ function validate(input: ReserveStockInput, now: number): { expiresAt: string } 
     seen.add(l.skuId);
     check.require(l.quantity >= 1 && l.quantity <= MAX_QUANTITY, ['input', 'lines', String(i), 'quantity'], `quantity must be 1 to ${MAX_QUANTITY}`);
   });
-  const expires = input.expiresAt ? Date.parse(input.expiresAt) : now + DEFAULT_HOLD_MS;
+  const expires = input.expiresAt ? input.expiresAt.getTime() : now + DEFAULT_HOLD_MS;
   check.require(Number.isFinite(expires) && expires > now && expires <= now + MAX_HOLD_MS, ['input', 'expiresAt'], 'expiresAt must be a date-time in the next 30 days');
   check.throwIfAny();
   return { expiresAt: new Date(expires).toISOString() };
