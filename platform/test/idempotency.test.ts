@@ -1,3 +1,4 @@
+import { requestHash } from '../src/idempotency';
 import { UserErrorException } from '../src/errors';
 import { idempotent, requestHash, type IdempotentCall } from '../src/idempotency';
 import type { Transaction } from '../src/db/database';
@@ -116,7 +117,6 @@ describe.each(storageModes)('idempotent on %s', (_mode, create) => {
 });
 
 test('the request hash tells apart requests that differ only in a DateTime (Date objects)', async () => {
-  const { requestHash } = await import('../src/idempotency');
   expect(requestHash({ at: new Date('2026-01-01T00:00:00Z') })).not.toBe(requestHash({ at: new Date('2026-01-02T00:00:00Z') }));
   expect(requestHash({ at: new Date('2026-01-01T08:00:00+08:00') })).toBe(requestHash({ at: new Date('2026-01-01T00:00:00Z') }));
 });
