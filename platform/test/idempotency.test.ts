@@ -1,4 +1,3 @@
-import { requestHash } from '../src/idempotency';
 import { UserErrorException } from '../src/errors';
 import { idempotent, requestHash, type IdempotentCall } from '../src/idempotency';
 import type { Transaction } from '../src/db/database';
