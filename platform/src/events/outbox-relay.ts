@@ -1,3 +1,4 @@
+import { WakeableSleep } from './wakeable-sleep';
 import type { Database } from '../db/database';
 import { defaultConsumerName } from './consumer-loop';
 import { assertSchemaName } from './outbox';
@@ -99,26 +100,12 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   const batchSize = opts.batchSize ?? 100;
   const pollMs = opts.pollIntervalMs ?? 200;
   let running = true;
-  let wakeUp: (() => void) | undefined;
-  let woken = false;
-  const wake = () => {
-    woken = true;
-    wakeUp?.();
-  };
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (woken || !running) return resolve();
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        wakeUp = undefined;
-        resolve();
-      }
-      wakeUp = done;
-    });
+  const nap = new WakeableSleep();
+  const wake = nap.wake;
+  const pause = (ms: number) => (running ? nap.sleep(ms) : Promise.resolve());
   const loop = (async () => {
     while (running) {
-      woken = false;
+      nap.reset();
       let n = 0;
       try {
         n = await relayOutboxBatch({ ...opts, replica, batchSize });

@@ -1,3 +1,4 @@
+import { WakeableSleep } from './wakeable-sleep';
 import path from 'node:path';
 import { EventEmitter } from 'node:events';
 import type { Database } from '../db/database';
@@ -78,30 +79,16 @@ export class PostgresTransport implements EventTransport {
     const visibilityMs = options.visibilityTimeoutMs ?? DEFAULT_VISIBILITY_TIMEOUT_MS;
     await this.db.query(`INSERT INTO ${this.s}.consumer_group (topic, group_name) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [topic, group]);
 
-    let woken = false;
-    let wakeWaiter: (() => void) | undefined;
-    const wake = () => {
-      woken = true;
-      wakeWaiter?.();
-    };
+    const nap = new WakeableSleep();
+    const wake = nap.wake;
     this.wakeups.on(topic, wake);
     let delay = this.minPollMs;
-    const idle = () =>
-      new Promise<void>((resolve) => {
-        if (woken) return resolve();
-        const timer = setTimeout(done, delay);
-        function done() {
-          clearTimeout(timer);
-          wakeWaiter = undefined;
-          resolve();
-        }
-        wakeWaiter = done;
-      });
+    const idle = () => nap.sleep(delay);
 
     const loop = runConsumerLoop(
       {
         next: async () => {
-          woken = false;
+          nap.reset();
           const claimed = await this.claim(topic, group, consumer, batchSize, visibilityMs);
           if (claimed.length > 0) {
             delay = this.minPollMs;

@@ -74,15 +74,8 @@ export async function lockProduct(tx: Transaction, scope: Scope, id: string): Pr
   return rows[0] ?? null;
 }
 
-export interface ProductWrite {
-  id: string;
-  brandId: string;
-  title: string;
-  category: string;
-  description: string | null;
-  images: string[];
-  status: ProductStatus;
-}
+/** A product as saved: everything but the derived listing key. */
+export type ProductWrite = Omit<Product, 'createdKey'>;
 
 /** Inserts or replaces the product's own fields (created_at stays). */
 export async function saveProduct(tx: Transaction, w: ProductWrite): Promise<void> {
