@@ -1,5 +1,7 @@
-# One image for every service of the graph; docker-compose.yml picks the command per service
-# (a subgraph: npx tsx subgraphs/<name>/src/main.ts, the gateway: npx tsx gateway/src/main.ts).
+# One image for every service of the graph, running compiled JavaScript; docker-compose.yml picks the
+# command per service (a subgraph: node --conditions=production subgraphs/<name>/dist/main.js, the
+# gateway: node --conditions=production gateway/dist/main.js). The "production" condition makes the
+# workspace packages resolve to their dist/ instead of their TypeScript sources.
 FROM node:20-bookworm-slim AS manifests
 WORKDIR /src
 COPY . .
@@ -11,10 +13,11 @@ WORKDIR /app
 RUN chown node:node /app
 USER node
 COPY --chown=node:node --from=manifests /src/ ./
-# npm install, not npm ci: the lockfile made on Linux x64 lacks other platforms' optional binaries (STACK.md).
-# tsx (a devDependency) runs the TypeScript sources, so dev dependencies are installed too.
+# npm install, not npm ci: a lockfile made on Linux x64 lacks other platforms' optional binaries, which
+# npm ci refuses. TypeScript (a devDependency) compiles; the dev dependencies are pruned afterwards.
 RUN npm install --no-audit --no-fund && npm cache clean --force
 COPY --chown=node:node . .
-ENV HOST=0.0.0.0
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+ENV HOST=0.0.0.0 NODE_ENV=production
 EXPOSE 4000 4101 4102 4103 4104 4105 4106
-CMD ["npx", "tsx", "gateway/src/main.ts"]
+CMD ["node", "--conditions=production", "gateway/dist/main.js"]

@@ -7,9 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { Database } from '@retail/platform';
-import { GRAPH } from '../scripts/lib/graph';
-import { prepareDatabase } from '../scripts/lib/prepare';
+import { prepareDatabase, SUBGRAPHS } from '@retail/graph';
+import { Database, subgraphPaths } from '@retail/platform';
 
 const ROOT = path.resolve(__dirname, '..');
 const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -40,7 +39,7 @@ const SCENARIOS: Scenario[] = [
 const procs: ChildProcess[] = [];
 
 function launch(file: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const p = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, file)], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const p = spawn(process.execPath, ['--import', 'tsx', file], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
   procs.push(p);
   return p;
 }
@@ -84,14 +83,14 @@ async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: dbUrl, LOG_LEVEL: 'warn', NODE_ENV: 'production' };
   delete env.REDIS_URL;
   const subgraphPorts: number[] = [];
-  for (const [i, part] of GRAPH.entries()) {
+  for (const [i, subgraph] of SUBGRAPHS.entries()) {
     const port = GATEWAY_PORT + 1 + i;
     subgraphPorts.push(port);
-    env[`SUBGRAPH_URL_${part.definition.name.toUpperCase()}`] = `http://127.0.0.1:${port}/graphql`;
-    launch(part.main, { ...env, PORT: String(port) });
+    env[`SUBGRAPH_URL_${subgraph.name.toUpperCase()}`] = `http://127.0.0.1:${port}/graphql`;
+    launch(subgraphPaths(subgraph).main.source, { ...env, PORT: String(port) });
   }
   await Promise.all(subgraphPorts.map(waitHealthy));
-  launch('gateway/src/main.ts', { ...env, PORT: String(GATEWAY_PORT), RATE_LIMIT_PER_MINUTE: '100000000' });
+  launch(path.join(ROOT, 'gateway/src/main.ts'), { ...env, PORT: String(GATEWAY_PORT), RATE_LIMIT_PER_MINUTE: '100000000' });
   await waitHealthy(GATEWAY_PORT);
 
   const rows: Record<string, string | number>[] = [];

@@ -1,7 +1,7 @@
 // npm run compose            writes schema/supergraph.graphql
 // npm run compose -- --check exits 1 when the checked-in supergraph is stale
 import fs from 'node:fs';
-import { composeSupergraph, SUPERGRAPH_FILE, SUBGRAPHS } from '../gateway/src/compose';
+import { composeSupergraph, SUPERGRAPH_FILE, SUBGRAPHS } from '@retail/graph';
 
 try {
   const { supergraphSdl, hints } = composeSupergraph();

@@ -1,6 +1,6 @@
-// npm run seed: migrate and load the demo data (DESIGN §9) into DATABASE_URL, or the embedded database.
+// npm run seed: migrate and load the demo data (README, "Run it") into DATABASE_URL, or the embedded database.
 import { Database, baseConfigShape, loadConfigOrExit, resolveDatabaseUrl } from '@retail/platform';
-import { prepareDatabase } from './lib/prepare';
+import { prepareDatabase } from '@retail/graph';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(baseConfigShape);

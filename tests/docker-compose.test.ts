@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { SUBGRAPHS } from '../gateway/src/compose';
+import { SUBGRAPHS } from '@retail/graph';
+import { subgraphPaths } from '@retail/platform';
 
 // No Docker engine runs here: these checks keep docker-compose.yml and the Dockerfile honest instead.
 const ROOT = path.resolve(__dirname, '..');
@@ -81,7 +82,8 @@ describe('docker-compose.yml', () => {
     expect(s?.ports).toEqual([`${port}:${port}`]);
     expect(s?.environment?.PORT).toBe(String(port));
     expect(words(s?.healthcheck?.test).join(' ')).toContain(`http://127.0.0.1:${port}/healthz`);
-    expect(words(s?.command)).toEqual(['npx', 'tsx', `subgraphs/${name}/src/main.ts`]);
+    // compiled JavaScript (npm run build in the Dockerfile), at the entry the registry knows
+    expect(words(s?.command)).toEqual(['node', '--conditions=production', path.relative(ROOT, subgraphPaths(SUBGRAPHS.find((g) => g.name === name)!).main.compiled)]);
     expect(compose.services.gateway?.environment?.[`SUBGRAPH_URL_${name.toUpperCase()}`]).toBe(`http://${name}:${port}/graphql`);
   });
 
@@ -90,7 +92,7 @@ describe('docker-compose.yml', () => {
     expect(g?.ports).toEqual(['4000:4000']);
     expect(g?.environment?.PORT).toBe('4000');
     expect(words(g?.healthcheck?.test).join(' ')).toContain('http://127.0.0.1:4000/healthz');
-    expect(words(g?.command)).toEqual(['npx', 'tsx', 'gateway/src/main.ts']);
+    expect(words(g?.command)).toEqual(['node', '--conditions=production', 'gateway/dist/main.js']);
   });
 
   it.each(appServices)('%s gets the database, Redis and secrets', (_name, s) => {
@@ -105,10 +107,10 @@ describe('docker-compose.yml', () => {
     expect(new Set(appServices.map(([, s]) => s.environment?.INTERNAL_SECRET)).size).toBe(1);
   });
 
-  it.each(appServices)("%s runs a file that exists in the repository", (_name, s) => {
-    const file = words(s.command).find((w) => w.endsWith('.ts'));
-    expect(file).toBeDefined();
-    expect(fs.existsSync(path.join(ROOT, file ?? ''))).toBe(true);
+  it.each(appServices)('%s runs the compiled form of a source file that exists in the repository', (_name, s) => {
+    const file = words(s.command).find((w) => w.endsWith('.js'));
+    expect(file).toMatch(/\/dist\/main\.js$/);
+    expect(fs.existsSync(path.join(ROOT, (file ?? '').replace('/dist/', '/src/').replace(/\.js$/, '.ts')))).toBe(true);
   });
 
   it('declares the named volumes it mounts', () => {
@@ -122,13 +124,14 @@ describe('Dockerfile', () => {
   const instructions = dockerfile.split('\n').filter((l) => l.trim() && !l.trim().startsWith('#'));
   const ignore = fs.readFileSync(path.join(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
 
-  it('builds on Node 20 with npm install (never npm ci) and defaults to the gateway', () => {
+  it('builds on Node 20 with npm install (never npm ci), compiles, and defaults to the compiled gateway', () => {
     const froms = instructions.filter((l) => l.startsWith('FROM '));
     expect(froms.length).toBeGreaterThan(0);
     for (const f of froms) expect(f).toMatch(/^FROM node:20-bookworm-slim\b/);
     expect(instructions.some((l) => /^RUN npm install\b/.test(l))).toBe(true);
     expect(instructions.filter((l) => /\bnpm ci\b/.test(l))).toEqual([]);
-    expect(instructions[instructions.length - 1]).toBe('CMD ["npx", "tsx", "gateway/src/main.ts"]');
+    expect(instructions.some((l) => /^RUN npm run build\b/.test(l))).toBe(true);
+    expect(instructions[instructions.length - 1]).toBe('CMD ["node", "--conditions=production", "gateway/dist/main.js"]');
   });
 
   it('keeps node_modules, local data and git out of the build context', () => {

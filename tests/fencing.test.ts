@@ -1,4 +1,4 @@
-// DESIGN §5 through the gateway: a franchisee sees only its own stores and guides, on every path.
+// Tenant fencing (docs/architecture.md §4) through the gateway: a franchisee sees only its own stores and guides, on every path.
 import { startTestGraph, type TestGraph } from './support/graph';
 import { tokenFor } from './support/tokens';
 

@@ -1,4 +1,4 @@
-// Writes that cross subgraphs travel as events (DESIGN §6): a store handed to another operator in
+// Writes that cross subgraphs travel as events (docs/architecture.md §6): a store handed to another operator in
 // `stores` reaches `products` through the outbox, the relay, Redis Streams and a deduplicating consumer,
 // so the new operator sees the store's stock levels and the old one no longer does.
 import { startTestGraph, type TestGraph } from './support/graph';

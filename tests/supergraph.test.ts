@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { composeSupergraph, SUBGRAPHS, SUPERGRAPH_FILE, SCHEMA_DIR } from '../gateway/src/compose';
+import { composeSupergraph, SUBGRAPHS, SUPERGRAPH_FILE, SCHEMA_DIR } from '@retail/graph';
 
 test('schema/supergraph.graphql is up to date (run npm run compose)', () => {
   const { supergraphSdl, hints } = composeSupergraph();

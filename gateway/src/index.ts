@@ -1,4 +1,3 @@
-export * from './compose';
 export * from './config';
 export * from './server';
 export * from './context';

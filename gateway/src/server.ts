@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import type http from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
@@ -16,7 +17,6 @@ import {
   type Logger,
 } from '@retail/platform';
 import { clientAddress, identifyCaller } from './caller';
-import { SUBGRAPHS, SUPERGRAPH_FILE } from './compose';
 import type { GatewayConfig } from './config';
 import type { GatewayContext } from './context';
 import { createSubgraphFetcher } from './fetcher';
@@ -29,13 +29,20 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-/** Where each subgraph is: SUBGRAPH_URL_<NAME>, else SUBGRAPH_HOST with the subgraph's port. */
-export function subgraphUrl(name: string, config: GatewayConfig, env: NodeJS.ProcessEnv = process.env): string {
+/** The composed supergraph the gateway serves (schema/supergraph.graphql, checked in). */
+export const SUPERGRAPH_FILE = path.resolve(__dirname, '../../schema/supergraph.graphql');
+
+/**
+ * Where each subgraph is: SUBGRAPH_URL_<NAME>, else the URL the supergraph records for it (composition
+ * writes each subgraph's registered port there) on SUBGRAPH_HOST.
+ */
+export function subgraphUrl(name: string, supergraphUrl: string | undefined, config: GatewayConfig, env: NodeJS.ProcessEnv = process.env): string {
   const given = env[`SUBGRAPH_URL_${name.toUpperCase()}`];
   if (given) return given;
-  const port = SUBGRAPHS.find((s) => s.name === name)?.port;
-  if (!port) throw new Error(`unknown subgraph ${name}`);
-  return `http://${config.SUBGRAPH_HOST}:${port}/graphql`;
+  if (!supergraphUrl) throw new Error(`the supergraph has no URL for subgraph ${name}`);
+  const url = new URL(supergraphUrl);
+  url.hostname = config.SUBGRAPH_HOST;
+  return url.toString();
 }
 
 function formatGatewayError(formatted: GraphQLFormattedError, original: unknown): GraphQLFormattedError {
@@ -54,7 +61,7 @@ export async function startGateway(config: GatewayConfig, opts: { logger?: Logge
   const fetcher = createSubgraphFetcher({ timeoutMs: config.SUBGRAPH_TIMEOUT_MS });
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name }) => new SubgraphSource(name, subgraphUrl(name, config, env), fetcher, config.INTERNAL_SECRET),
+    buildService: ({ name, url }) => new SubgraphSource(name, subgraphUrl(name, url, config, env), fetcher, config.INTERNAL_SECRET),
     logger,
   });
   const armor = new ApolloArmor({

@@ -1,7 +1,7 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { currentRequest } from './context';
 
-/** Protocol failures: GraphQL errors with extensions.code (DESIGN §3). */
+/** Protocol failures: GraphQL errors with extensions.code (docs/architecture.md §5). */
 export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'RATE_LIMITED' | 'QUERY_TOO_EXPENSIVE' | 'INTERNAL_SERVER_ERROR';
 
 export function graphqlError(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {
@@ -42,6 +42,13 @@ export class UserErrorException extends Error {
   }
   static of(code: UserErrorCode, message: string, field: string[] | null = null): UserErrorException {
     return new UserErrorException([userError(code, message, field)]);
+  }
+  /** NOT_FOUND "<what> not found": also for rows outside the caller's scope, which behave as absent. */
+  static notFound(what: string, field: string[] | null = null): UserErrorException {
+    return UserErrorException.of('NOT_FOUND', `${what} not found`, field);
+  }
+  static forbidden(message: string, field: string[] | null = null): UserErrorException {
+    return UserErrorException.of('FORBIDDEN', message, field);
   }
 }
 

@@ -33,7 +33,7 @@ export function requestHash(request: unknown): string {
 export type IdempotentResult<T> = { replayed: boolean; response: T };
 
 /**
- * DESIGN §7. Claims (scope, operation, key) and runs `effect` in the SAME transaction, storing its
+ * docs/architecture.md §7. Claims (scope, operation, key) and runs `effect` in the SAME transaction, storing its
  * JSON response. A concurrent duplicate blocks on the key's row until the first commits, then
  * replays its response; a different request under the same key is IDEMPOTENCY_KEY_REUSED.
  * A UserErrorException from the effect rolls everything back, so the key stays free for a retry.

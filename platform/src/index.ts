@@ -23,3 +23,8 @@ export * from './service';
 export * from './events';
 export * from './money';
 export * from './scalars';
+export * from './input-check';
+export * from './ids';
+export * from './jobs';
+export * from './auth/fences';
+export * from './auth/permissions';

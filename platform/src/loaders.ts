@@ -1,20 +1,29 @@
 import DataLoader from 'dataloader';
 
-/**
- * Per-request DataLoaders, created on first use under a name. One instance per request, so caching
- * never leaks between callers of different scopes.
- */
-export class Loaders {
-  private readonly map = new Map<string, DataLoader<unknown, unknown>>();
+// Per-request DataLoaders: each subgraph's src/loaders.ts builds its typed set once per request (the
+// subgraph context does it), so caching never leaks between callers of different scopes, and every load
+// of one request level becomes one SQL statement.
 
-  get<K, V, C = K>(name: string, batch: DataLoader.BatchLoadFn<K, V>, options?: DataLoader.Options<K, V, C>): DataLoader<K, V, C> {
-    let l = this.map.get(name);
-    if (!l) {
-      l = new DataLoader<K, V, C>(batch, options) as unknown as DataLoader<unknown, unknown>;
-      this.map.set(name, l);
+/** A loader of entities by id: one statement for all ids of a level; a missing or hidden id gets null. */
+export function entityLoader<R extends { id: string }>(fetch: (ids: readonly string[]) => Promise<R[]>): DataLoader<string, R | null> {
+  return new DataLoader<string, R | null>(async (ids) => byKeys(ids, await fetch(ids), (r) => r.id));
+}
+
+/**
+ * Loaders that take arguments (a nested list's page, a status filter): one DataLoader per distinct
+ * argument key, so parents asking for the same page are batched and different pages are never mixed.
+ */
+export function loaderFamily<A, K, V, C = K>(keyOf: (args: A) => string, make: (args: A) => DataLoader<K, V, C>): (args: A) => DataLoader<K, V, C> {
+  const made = new Map<string, DataLoader<K, V, C>>();
+  return (args) => {
+    const key = keyOf(args);
+    let loader = made.get(key);
+    if (!loader) {
+      loader = make(args);
+      made.set(key, loader);
     }
-    return l as unknown as DataLoader<K, V, C>;
-  }
+    return loader;
+  };
 }
 
 /** Orders rows to match keys (DataLoader's contract); a missing key gets null. */

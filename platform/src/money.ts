@@ -1,6 +1,6 @@
 import { UserErrorException, userError, type UserError } from './errors';
 
-/** Money as the graph carries it (DESIGN §3): a decimal string and an ISO 4217 code, never a float. */
+/** Money as the graph carries it (docs/architecture.md §5): a decimal string and an ISO 4217 code, never a float. */
 export interface Money {
   amount: string;
   currency: string;

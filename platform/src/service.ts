@@ -1,4 +1,5 @@
 import type http from 'node:http';
+import path from 'node:path';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { Logger } from 'pino';
 import { baseConfigShape, loadConfigOrExit, z, type BaseConfig } from './config';
@@ -8,26 +9,80 @@ import { migrateSubgraph } from './db/migrate';
 import { listen, type RouteHandler } from './http';
 import { createLogger } from './logging';
 import { createSubgraphServer, type SubgraphContext } from './subgraph';
+import type { Scope } from './auth/scope';
+import { startServiceEvents, type ConsumedTopic } from './events/service-events';
+import { startJobs, type Job } from './jobs';
 
-/** What a subgraph's code is given to build its resolvers. */
+/** What a subgraph's background work and routes are given. */
 export interface SubgraphDeps {
   db: Database;
   logger: Logger;
   config: BaseConfig;
 }
 
-/** A subgraph as its src/index.ts describes it. */
-export interface SubgraphDefinition {
+/**
+ * A subgraph as its src/index.ts describes it (docs/adding-a-subgraph.md). The registry lists these;
+ * `npm start`, the gateway's service list (through the composed supergraph), `npm run compose`, the
+ * bench and the docker-compose check all derive from it.
+ */
+export interface SubgraphDefinition<L = unknown> {
+  /** The service name, its database schema and its event consumer group. */
   name: string;
-  /** Database schema holding its tables (embedded mode: one PGlite, one schema per subgraph). */
-  schema: string;
-  schemaFile: string;
-  migrationsDir: string;
-  defaultPort: number;
-  resolvers(deps: SubgraphDeps): GraphQLResolverMap<SubgraphContext>;
+  /** Its default port: the one place in the code a subgraph's port is written. */
+  port: number;
+  /** Its folder (subgraphs/<name>): migrations/, src/main.ts and dist/main.js are found from here. */
+  dir: string;
+  resolvers: GraphQLResolverMap<SubgraphContext<L>>;
+  /** The request's typed loaders (src/loaders.ts), built once per request. */
+  loaders(db: Database, scope: Scope): L;
+  /** Topics it writes to its outbox (the relay runs when there is one) and the ones it applies. */
+  events: { publishes: readonly string[]; consumes: readonly ConsumedTopic[] };
+  jobs: readonly Job[];
+  /** Loads its demo data (src/demo/); idempotent, never overwrites what a user changed. */
+  seed(db: Database): Promise<void>;
+  /** Plain HTTP routes beside /graphql (e.g. a channel's signed callbacks). */
   routes?(deps: SubgraphDeps): Record<string, RouteHandler>;
-  /** Background work (consumers, relays); returns a stop function. */
-  background?(deps: SubgraphDeps): Promise<() => Promise<void>>;
+}
+
+/**
+ * A subgraph as the registry, the runner and the tests see it: its definition with the loader type hidden
+ * inside `createServer`, so subgraphs of different loader types fit in one list.
+ */
+export interface Subgraph extends Omit<SubgraphDefinition, 'resolvers' | 'loaders'> {
+  createServer(opts: { db: Database; logger: Logger; config: BaseConfig; routes?: Record<string, RouteHandler> }): Promise<{ server: http.Server; stop(): Promise<void> }>;
+}
+
+/** A subgraph's src/index.ts exports `defineSubgraph({...})`: the definition, checked, ready to register. */
+export function defineSubgraph<L>(def: SubgraphDefinition<L>): Subgraph {
+  const { resolvers, loaders, ...rest } = def;
+  return {
+    ...rest,
+    async createServer(opts) {
+      const { server, apollo } = await createSubgraphServer<L>({
+        name: def.name,
+        schemaFile: subgraphPaths(def).schemaFile,
+        resolvers,
+        db: opts.db,
+        loaders,
+        routes: opts.routes,
+        logger: opts.logger,
+        internalSecret: opts.config.INTERNAL_SECRET,
+        viewerMaxAgeS: opts.config.VIEWER_MAX_AGE_S,
+        ready: () => opts.db.ping(),
+      });
+      return { server, stop: () => apollo.stop() };
+    },
+  };
+}
+
+/** Where a subgraph's files are, from its folder. */
+export function subgraphPaths(def: Pick<SubgraphDefinition, 'name' | 'dir'>) {
+  return {
+    schemaFile: path.resolve(def.dir, '../../schema', `${def.name}.graphql`),
+    migrationsDir: path.join(def.dir, 'migrations'),
+    /** The process entry: TypeScript for development (tsx), compiled JavaScript for production. */
+    main: { source: path.join(def.dir, 'src/main.ts'), compiled: path.join(def.dir, 'dist/main.js') },
+  };
 }
 
 export interface RunningSubgraph {
@@ -38,31 +93,28 @@ export interface RunningSubgraph {
 }
 
 /** Starts a subgraph on an existing database (tests, `npm start`): migrate, serve, background jobs. */
-export async function startSubgraph(def: SubgraphDefinition, opts: { db: Database; config: BaseConfig; port: number; logger?: Logger; host?: string }): Promise<RunningSubgraph> {
+export async function startSubgraph(def: Subgraph, opts: { db: Database; config: BaseConfig; port: number; logger?: Logger; host?: string }): Promise<RunningSubgraph> {
   const logger = opts.logger ?? createLogger(def.name, opts.config.LOG_LEVEL);
-  await migrateSubgraph(opts.db, def.schema, def.migrationsDir);
+  const paths = subgraphPaths(def);
+  await migrateSubgraph(opts.db, def.name, paths.migrationsDir);
   const deps: SubgraphDeps = { db: opts.db, logger, config: opts.config };
-  const { server, apollo } = await createSubgraphServer({
-    name: def.name,
-    schemaFile: def.schemaFile,
-    resolvers: def.resolvers(deps),
-    routes: def.routes?.(deps),
-    logger,
-    internalSecret: opts.config.INTERNAL_SECRET,
-    viewerMaxAgeS: opts.config.VIEWER_MAX_AGE_S,
-    ready: () => opts.db.ping(),
-  });
-  const stopBackground = def.background ? await def.background(deps) : async () => undefined;
+  const { server, stop: stopServer } = await def.createServer({ db: opts.db, logger, config: opts.config, routes: def.routes?.(deps) });
+  const stopEvents =
+    def.events.publishes.length || def.events.consumes.length
+      ? await startServiceEvents({ ...deps, schema: def.name, publishes: def.events.publishes.length > 0, consumes: [...def.events.consumes] })
+      : async () => undefined;
+  const stopJobs = startJobs(def.jobs, deps);
   const port = await listen(server, opts.port, opts.host ?? '127.0.0.1');
   return {
     port,
     server,
     deps,
     async stop() {
-      await stopBackground();
+      await stopJobs();
+      await stopEvents();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
-      await apollo.stop();
+      await stopServer();
     },
   };
 }
@@ -70,7 +122,7 @@ export async function startSubgraph(def: SubgraphDefinition, opts: { db: Databas
 export const subgraphConfigShape = { ...baseConfigShape, PORT: z.coerce.number().int().min(0).max(65535).optional(), HOST: z.string().default('0.0.0.0') };
 
 /** A subgraph's src/main.ts: config from the environment, database (or the embedded one), graceful stop. */
-export async function runSubgraphMain(def: SubgraphDefinition): Promise<void> {
+export async function runSubgraphMain(def: Subgraph): Promise<void> {
   const config = loadConfigOrExit(subgraphConfigShape);
   const logger = createLogger(def.name, config.LOG_LEVEL);
   let embedded: EmbeddedPostgres | undefined;
@@ -78,7 +130,7 @@ export async function runSubgraphMain(def: SubgraphDefinition): Promise<void> {
     const resolved = await resolveDatabaseUrl(config);
     embedded = resolved.server;
     const db = new Database({ url: resolved.url, service: def.name, max: config.DB_POOL_MAX, embedded: resolved.embedded });
-    const running = await startSubgraph(def, { db, config, port: config.PORT ?? def.defaultPort, logger, host: config.HOST });
+    const running = await startSubgraph(def, { db, config, port: config.PORT ?? def.port, logger, host: config.HOST });
     logger.info({ port: running.port, embedded: resolved.embedded }, `${def.name} subgraph ready`);
     const shutdown = async (signal: string) => {
       logger.info({ signal }, 'stopping');

@@ -10,24 +10,31 @@ import { enforceAuthDirectives } from './auth/directives';
 import { scopeFromViewer, type Scope } from './auth/scope';
 import { verifyViewerHeader, VIEWER_HEADER } from './auth/viewer-header';
 import type { Viewer } from './auth/viewer';
-import { maskError } from './errors';
+import type { Database } from './db/database';
+import { maskError, payloadFrom, type UserError } from './errors';
 import { createHttpService, sendJson, type RouteHandler } from './http';
-import { Loaders } from './loaders';
 
-/** What every subgraph resolver gets. */
-export interface SubgraphContext {
+/**
+ * What every resolver and every command gets: the database, the caller (viewer and its scope), the
+ * request's loaders (typed per subgraph, built once per request), the request id and its logger.
+ */
+export interface SubgraphContext<L = unknown> {
+  db: Database;
   viewer: Viewer;
   scope: Scope;
-  loaders: Loaders;
+  loaders: L;
   requestId: string;
   logger: Logger;
 }
 
-export interface SubgraphOptions {
+export interface SubgraphOptions<L> {
   name: string;
   /** Path of schema/<name>.graphql. */
   schemaFile: string;
-  resolvers: GraphQLResolverMap<SubgraphContext>;
+  resolvers: GraphQLResolverMap<SubgraphContext<L>>;
+  db: Database;
+  /** The request's loaders, built once per request from the caller's scope. */
+  loaders: (db: Database, scope: Scope) => L;
   logger: Logger;
   internalSecret: string;
   viewerMaxAgeS: number;
@@ -35,17 +42,35 @@ export interface SubgraphOptions {
   routes?: Record<string, RouteHandler>;
 }
 
-export function buildSchemaFor(schemaFile: string, resolvers: GraphQLResolverMap<SubgraphContext>) {
+export function buildSchemaFor<C extends { viewer: Viewer }>(schemaFile: string, resolvers: GraphQLResolverMap<C>) {
   const typeDefs = parse(fs.readFileSync(schemaFile, 'utf8'));
-  return enforceAuthDirectives<SubgraphContext>(buildSubgraphSchema([{ typeDefs, resolvers }]));
+  return enforceAuthDirectives<C>(buildSubgraphSchema([{ typeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> }]));
+}
+
+/** A mutation's business code: one signature for every command of every subgraph. */
+export type Command<C, I, P extends object> = (ctx: C, input: I) => Promise<P>;
+
+type AnyCommand = (ctx: never, input: never) => Promise<object>;
+type Payload<P> = P & { userErrors: UserError[] };
+
+/**
+ * The Mutation resolvers of a subgraph's commands: each field passes its one `input` to its command, and
+ * business failures (UserErrorException) come back as the payload's userErrors.
+ */
+export function commandResolvers<M extends Record<string, AnyCommand>>(
+  commands: M,
+): { [K in keyof M]: (source: unknown, args: { input: Parameters<M[K]>[1] }, ctx: Parameters<M[K]>[0]) => Promise<Payload<Awaited<ReturnType<M[K]>>>> } {
+  const out: Record<string, (source: unknown, args: { input: never }, ctx: never) => Promise<object>> = {};
+  for (const [name, command] of Object.entries(commands)) out[name] = (_source, { input }, ctx) => payloadFrom(() => command(ctx, input));
+  return out as { [K in keyof M]: (source: unknown, args: { input: Parameters<M[K]>[1] }, ctx: Parameters<M[K]>[0]) => Promise<Payload<Awaited<ReturnType<M[K]>>>> };
 }
 
 /**
  * A subgraph's HTTP service. Every /graphql request, `_service` and `_entities` included, must carry
  * the gateway's fresh signed viewer header, else 401: nobody goes around the gateway.
  */
-export async function createSubgraphServer(opts: SubgraphOptions): Promise<{ server: http.Server; apollo: ApolloServer<SubgraphContext> }> {
-  const apollo = new ApolloServer<SubgraphContext>({
+export async function createSubgraphServer<L>(opts: SubgraphOptions<L>): Promise<{ server: http.Server; apollo: ApolloServer<SubgraphContext<L>> }> {
+  const apollo = new ApolloServer<SubgraphContext<L>>({
     schema: buildSchemaFor(opts.schemaFile, opts.resolvers),
     formatError: maskError,
     introspection: true,
@@ -55,7 +80,7 @@ export async function createSubgraphServer(opts: SubgraphOptions): Promise<{ ser
     plugins: [ApolloServerPluginInlineTraceDisabled()],
   });
   await apollo.start();
-  const server = createHttpService<SubgraphContext>({
+  const server = createHttpService<SubgraphContext<L>>({
     service: opts.name,
     logger: opts.logger,
     apollo,
@@ -69,7 +94,8 @@ export async function createSubgraphServer(opts: SubgraphOptions): Promise<{ ser
         sendJson(res, 401, { errors: [{ message: `subgraph requests must come through the gateway (${check.reason} viewer signature)`, extensions: { code: 'UNAUTHENTICATED' } }] });
         return null;
       }
-      return { viewer: check.viewer, scope: scopeFromViewer(check.viewer), loaders: new Loaders(), requestId: state.requestId, logger: state.logger };
+      const scope = scopeFromViewer(check.viewer);
+      return { db: opts.db, viewer: check.viewer, scope, loaders: opts.loaders(opts.db, scope), requestId: state.requestId, logger: state.logger };
     },
   });
   return { server, apollo };

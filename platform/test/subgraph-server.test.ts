@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ApolloServer } from '@apollo/server';
 import { REQUEST_ID_HEADER, VIEWER_HEADER } from '../src/auth/viewer-header';
+import { Database } from '../src/db/database';
 import { listen } from '../src/http';
 import { createLogger } from '../src/logging';
 import { createSubgraphServer, type SubgraphContext } from '../src/subgraph';
@@ -45,6 +46,9 @@ describe('subgraph server', () => {
       logger: createLogger('tiny', 'silent'),
       internalSecret: TEST_INTERNAL_SECRET,
       viewerMaxAgeS: 60,
+      // The tiny schema reads no tables: a pool that is never used.
+      db: new Database({ url: 'postgres://nobody@127.0.0.1:1/none', service: 'tiny' }),
+      loaders: () => ({}),
       ready: async () => ready,
       resolvers: {
         Query: {

@@ -8,8 +8,7 @@ import {
 } from '@retail/platform';
 import { TEST_INTERNAL_SECRET, TEST_REDIS_URL, createTestDatabase, postGraphQL, testConfig, type GqlResponse, type TestDatabase } from '@retail/platform/testing';
 import { gatewayConfigShape, startGateway, type RunningGateway } from '../../gateway/src';
-import { GRAPH } from '../../scripts/lib/graph';
-import { prepareDatabase } from '../../scripts/lib/prepare';
+import { prepareDatabase, SUBGRAPHS } from '@retail/graph';
 
 export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789abcdef';
 
@@ -34,9 +33,9 @@ export async function startTestGraph(opts: { gatewayEnv?: Record<string, string>
   // Real Redis Streams for events, under a prefix of this graph's own.
   const config = testConfig({ REDIS_URL: TEST_REDIS_URL, EVENT_STREAM_PREFIX: `test-${crypto.randomBytes(4).toString('hex')}:` });
   const subgraphs: Record<string, RunningSubgraph> = {};
-  for (const part of GRAPH) {
-    const db = new Database({ url: database.url, service: part.definition.name, max: 10 });
-    subgraphs[part.definition.name] = await startSubgraph(part.definition, { db, config, port: 0 });
+  for (const subgraph of SUBGRAPHS) {
+    const db = new Database({ url: database.url, service: subgraph.name, max: 10 });
+    subgraphs[subgraph.name] = await startSubgraph(subgraph, { db, config, port: 0 });
   }
   const env: Record<string, string> = {};
   for (const [name, sg] of Object.entries(subgraphs)) env[`SUBGRAPH_URL_${name.toUpperCase()}`] = `http://127.0.0.1:${sg.port}/graphql`;

@@ -23,7 +23,7 @@ export interface ServiceEventsOptions {
 }
 
 /**
- * A subgraph's event work (DESIGN §6): the transport its config chooses (Redis Streams with REDIS_URL,
+ * A subgraph's event work (docs/architecture.md §6): the transport its config chooses (Redis Streams with REDIS_URL,
  * else the PostgreSQL one), the relay of its outbox and one deduplicating consumer per topic.
  * Returns the stop function a SubgraphDefinition.background hands back.
  */

@@ -2,3 +2,4 @@ export * from './databases';
 export * from './graphql';
 export * from './config';
 export * from './metrics';
+export * from './subgraph-harness';

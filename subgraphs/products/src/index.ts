@@ -1,49 +1,31 @@
 import path from 'node:path';
-import { DateTime, startServiceEvents, type SubgraphDefinition } from '@retail/platform';
-import { applyStoreChanged, CONSUMED_TOPICS, type StoreChangedPayload } from './events/consumes';
-import { mutationResolvers } from './resolvers/Mutation';
-import { productResolvers } from './resolvers/Product';
-import { productConnectionResolvers } from './resolvers/ProductConnection';
-import { queryResolvers } from './resolvers/Query';
-import { skuResolvers } from './resolvers/Sku';
-import { storeResolvers } from './resolvers/Store';
-import { storeStockResolvers } from './resolvers/StoreStock';
-import { startReservationExpiry } from './jobs/expire-reservations';
-import { stockReservationLineResolvers, stockReservationResolvers } from './resolvers/StockReservation';
+import { DateTime, defineSubgraph } from '@retail/platform';
+import { seedProducts } from './demo';
+import { CONSUMES } from './events/consumes';
+import { PUBLISHES } from './events/publishes';
+import { JOBS } from './jobs';
+import { createLoaders, type ProductsLoaders } from './loaders';
+import { Mutation } from './resolvers/Mutation';
+import { Product } from './resolvers/Product';
+import { Query } from './resolvers/Query';
+import { Sku } from './resolvers/Sku';
+import { StockReservation } from './resolvers/StockReservation';
+import { StockReservationLine } from './resolvers/StockReservationLine';
+import { Store } from './resolvers/Store';
+import { StoreStock } from './resolvers/StoreStock';
 
-export { seedProducts } from './seed';
+export { seedProducts } from './demo';
 export { applyStoreChanged, type StoreChangedPayload } from './events/consumes';
+export type { ProductsContext, ProductsLoaders } from './loaders';
 
 /** The products subgraph: catalog (Product, Sku), per-store prices and store stock. */
-export const productsSubgraph: SubgraphDefinition = {
+export const productsSubgraph = defineSubgraph<ProductsLoaders>({
   name: 'products',
-  schema: 'products',
-  schemaFile: path.resolve(__dirname, '../../../schema/products.graphql'),
-  migrationsDir: path.resolve(__dirname, '../migrations'),
-  defaultPort: 4103,
-  resolvers: (deps) => ({
-    DateTime,
-    Query: queryResolvers(deps),
-    Mutation: mutationResolvers(deps),
-    Product: productResolvers(deps),
-    ProductConnection: productConnectionResolvers(),
-    Sku: skuResolvers(deps),
-    Store: storeResolvers(deps),
-    StoreStock: storeStockResolvers(deps),
-    StockReservation: stockReservationResolvers(),
-    StockReservationLine: stockReservationLineResolvers(deps),
-  }),
-  background: async (deps) => {
-    const stopExpiry = startReservationExpiry(deps);
-    const stopEvents = await startServiceEvents({
-      ...deps,
-      schema: 'products',
-      publishes: false,
-      consumes: [{ topic: CONSUMED_TOPICS.storeChanged, apply: (tx, e) => applyStoreChanged(tx, e.payload as StoreChangedPayload) }],
-    });
-    return async () => {
-      await stopEvents();
-      await stopExpiry();
-    };
-  },
-};
+  port: 4103,
+  dir: path.resolve(__dirname, '..'),
+  resolvers: { DateTime, Query, Mutation, Product, Sku, Store, StoreStock, StockReservation, StockReservationLine },
+  loaders: createLoaders,
+  events: { publishes: PUBLISHES, consumes: CONSUMES },
+  jobs: JOBS,
+  seed: seedProducts,
+});

@@ -1,38 +1,28 @@
-import { byKeys, groupByKeys, type Database, type SubgraphContext } from '@retail/platform';
-import type DataLoader from 'dataloader';
-import { storeSkuKey, type Product, type Sku, type StockLevel, type StorePrice, type StoreSku } from './model';
-import { storePricesFor } from './store/prices';
-import { productsByIds } from './store/products';
-import { activeSkusOfProducts, skusByIds } from './store/skus';
-import { stockFor } from './store/stock';
+import { byKeys, entityLoader, groupByKeys, type Database, type Scope, type SubgraphContext } from '@retail/platform';
+import DataLoader from 'dataloader';
+import { storeSkuKey, type Sku, type StockLevel, type StorePrice, type StoreSku } from './model';
+import { storePricesFor } from './repo/prices';
+import { productsByIds } from './repo/products';
+import { activeSkusOfProducts, skusByIds } from './repo/skus';
+import { stockFor } from './repo/stock';
 
 /**
- * The request's catalog loaders: each turns all loads of one request level into ONE statement,
- * fenced by the request's scope (the loaders live in the per-request context, so nothing leaks).
+ * The request's catalog loaders, built once per request from the caller's scope: each turns all loads of
+ * one request level into ONE statement, fenced by that scope (so caching never crosses callers).
  */
-export interface CatalogLoaders {
-  product: DataLoader<string, Product | null>;
-  sku: DataLoader<string, Sku | null>;
-  skusOfProduct: DataLoader<string, Sku[]>;
-  storePrice: DataLoader<StoreSku, StorePrice | null, string>;
-  stock: DataLoader<StoreSku, StockLevel, string>;
-}
-
-export function catalogLoaders(db: Database, ctx: SubgraphContext): CatalogLoaders {
-  const { scope, loaders } = ctx;
+export function createLoaders(db: Database, scope: Scope) {
   return {
-    product: loaders.get<string, Product | null>('products.product', async (ids) => byKeys(ids, await productsByIds(db, scope, ids), (r) => r.id)),
-    sku: loaders.get<string, Sku | null>('products.sku', async (ids) => byKeys(ids, await skusByIds(db, scope, ids), (r) => r.id)),
-    skusOfProduct: loaders.get<string, Sku[]>('products.skusOfProduct', async (ids) =>
-      groupByKeys(ids, await activeSkusOfProducts(db, scope, ids), (r) => r.productId),
-    ),
-    storePrice: loaders.get<StoreSku, StorePrice | null, string>(
-      'products.storePrice',
+    product: entityLoader((ids) => productsByIds(db, scope, ids)),
+    sku: entityLoader((ids) => skusByIds(db, scope, ids)),
+    /** The ACTIVE SKUs of products, in their order. */
+    skusOfProduct: new DataLoader<string, Sku[]>(async (ids) => groupByKeys(ids, await activeSkusOfProducts(db, scope, ids), (r) => r.productId)),
+    /** A store's own price of a SKU; null when the list price applies. */
+    storePrice: new DataLoader<StoreSku, StorePrice | null, string>(
       async (keys) => byKeys(keys.map(storeSkuKey), await storePricesFor(db, keys), storeSkuKey),
       { cacheKeyFn: storeSkuKey },
     ),
-    stock: loaders.get<StoreSku, StockLevel, string>(
-      'products.stock',
+    /** Stock of a SKU at a store (0 without a row), with whether the caller may see onHand / reserved. */
+    stock: new DataLoader<StoreSku, StockLevel, string>(
       async (keys) => {
         const rows = byKeys(keys.map(storeSkuKey), await stockFor(db, scope, keys), storeSkuKey);
         return rows.map((r, i) => r ?? new Error(`no stock row for ${storeSkuKey(keys[i]!)}`));
@@ -41,3 +31,6 @@ export function catalogLoaders(db: Database, ctx: SubgraphContext): CatalogLoade
     ),
   };
 }
+
+export type ProductsLoaders = ReturnType<typeof createLoaders>;
+export type ProductsContext = SubgraphContext<ProductsLoaders>;

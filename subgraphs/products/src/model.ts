@@ -16,8 +16,6 @@ export interface Product {
   description: string | null;
   images: string[];
   status: ProductStatus;
-  /** created_at in UTC with microseconds, the first part of the listing's keyset. */
-  createdKey: string;
 }
 
 export interface Sku {
@@ -32,11 +30,28 @@ export interface Sku {
   status: SkuStatus;
 }
 
+/** A SKU as upsertProduct writes it: its product and brand are the product's, its status ACTIVE. */
+export interface SkuWrite {
+  id: string;
+  code: string;
+  barcode: string | null;
+  attributes: SkuAttribute[];
+  listPriceFen: number;
+  currency: string;
+  /** Its place in the product's list of SKUs. */
+  position: number;
+}
+
 /** A store as products knows it (a copy of the stores subgraph's facts, for fencing). */
 export interface StoreEntry {
   storeId: string;
   brandId: string;
   franchiseeId: string | null;
+}
+
+/** A store with whether the caller's scope reaches it (platform, its brand, its operator, its staff and guides). */
+export interface StoreInScope extends StoreEntry {
+  inScope: boolean;
 }
 
 /** A (store, SKU) pair: the key of prices and stock. */
@@ -51,10 +66,20 @@ export interface StorePrice extends StoreSku {
 }
 
 /** The StoreStock type's source: quantities plus whether the caller may see onHand / reserved. */
-export interface StockLevel extends StoreSku {
+export interface StockLevel extends StoreSku, Quantities {
+  staffVisible: boolean;
+}
+
+/** The quantities of one stock row. */
+export interface Quantities {
   onHand: number;
   reserved: number;
-  staffVisible: boolean;
+}
+
+/** A change of one stock row; the table's CHECKs keep 0 <= reserved <= onHand. */
+export interface StockChange extends StoreSku {
+  onHandDelta: number;
+  reservedDelta: number;
 }
 
 export const storeSkuKey = (k: StoreSku): string => `${k.storeId}\u0000${k.skuId}`;

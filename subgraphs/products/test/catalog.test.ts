@@ -1,10 +1,12 @@
 import { encodeCursor } from '@retail/platform';
-import { DEMO_PRODUCTS, DEMO_STOCK, DEMO_STORE_PRICES } from '../../../scripts/demo/catalog-data';
-import { as, errorCodes, startProducts, type Harness, type TestViewer } from './harness';
+import { errorCodes, startSubgraphForTest, type SubgraphHarness, type TestViewer } from '@retail/platform/testing';
+import { productsSubgraph } from '../src';
+import { DEMO_PRODUCTS, DEMO_STOCK, DEMO_STORE_PRICES } from '../src/demo/data';
+import { as } from './callers';
 
-let h: Harness;
+let h: SubgraphHarness;
 beforeAll(async () => {
-  h = await startProducts();
+  h = await startSubgraphForTest(productsSubgraph);
 });
 afterAll(async () => {
   await h?.close();

@@ -1,12 +1,12 @@
-import { createTestEmbedded } from '@retail/platform/testing';
-import { DEMO_PRODUCTS } from '../../../scripts/demo/catalog-data';
-import { seedProducts } from '../src';
-import { as, startProducts, type Harness } from './harness';
+import { createTestEmbedded, startSubgraphForTest, type SubgraphHarness } from '@retail/platform/testing';
+import { productsSubgraph, seedProducts } from '../src';
+import { DEMO_PRODUCTS } from '../src/demo/data';
+import { as } from './callers';
 
 // The same subgraph on the embedded database (PGlite over pglite-socket), as `npm start` runs it.
-let h: Harness;
+let h: SubgraphHarness;
 beforeAll(async () => {
-  h = await startProducts(createTestEmbedded);
+  h = await startSubgraphForTest(productsSubgraph, { database: createTestEmbedded });
 }, 120_000);
 afterAll(async () => {
   await h?.close();

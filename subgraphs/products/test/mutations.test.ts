@@ -1,10 +1,11 @@
-import { ean13 } from '../../../scripts/demo/catalog-data';
-import { applyStoreChanged } from '../src';
-import { as, errorCodes, startProducts, type Harness, type TestViewer } from './harness';
+import { errorCodes, startSubgraphForTest, type SubgraphHarness, type TestViewer } from '@retail/platform/testing';
+import { applyStoreChanged, productsSubgraph } from '../src';
+import { ean13 } from '../src/demo/data';
+import { as } from './callers';
 
-let h: Harness;
+let h: SubgraphHarness;
 beforeAll(async () => {
-  h = await startProducts();
+  h = await startSubgraphForTest(productsSubgraph);
 });
 afterAll(async () => {
   await h?.close();

@@ -1,9 +1,11 @@
-import { expireOverdue } from '../src/commands/reservation-stock';
-import { as, errorCodes, startProducts, type Harness } from './harness';
+import { errorCodes, startSubgraphForTest, type SubgraphHarness } from '@retail/platform/testing';
+import { productsSubgraph } from '../src';
+import { expireOverdue } from '../src/repo/reservations';
+import { as } from './callers';
 
-let h: Harness;
+let h: SubgraphHarness;
 beforeAll(async () => {
-  h = await startProducts();
+  h = await startSubgraphForTest(productsSubgraph);
 });
 afterAll(async () => {
   await h?.close();

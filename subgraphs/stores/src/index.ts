@@ -1,30 +1,26 @@
 import path from 'node:path';
-import { DateTime, startServiceEvents, type SubgraphDefinition } from '@retail/platform';
-import { brandResolvers } from './resolvers/Brand';
-import { franchiseeResolvers } from './resolvers/Franchisee';
-import { guideResolvers } from './resolvers/Guide';
-import { mutationResolvers } from './resolvers/Mutation';
-import { queryResolvers } from './resolvers/Query';
-import { storeResolvers } from './resolvers/Store';
-import { viewerResolvers } from './resolvers/Viewer';
+import { DateTime, defineSubgraph } from '@retail/platform';
+import { seedStores } from './demo';
+import { CONSUMES } from './events/consumes';
+import { PUBLISHES } from './events/publishes';
+import { JOBS } from './jobs';
+import { createLoaders, type StoresLoaders } from './loaders';
+import { Brand } from './resolvers/Brand';
+import { Franchisee } from './resolvers/Franchisee';
+import { Guide } from './resolvers/Guide';
+import { Mutation } from './resolvers/Mutation';
+import { Query } from './resolvers/Query';
+import { Store } from './resolvers/Store';
+import { Viewer } from './resolvers/Viewer';
 
 /** Brands, their store operators (franchisees, joint-operation partners, direct), stores and guides; the viewer. */
-export const storesSubgraph: SubgraphDefinition = {
+export const storesSubgraph = defineSubgraph<StoresLoaders>({
   name: 'stores',
-  schema: 'stores',
-  schemaFile: path.resolve(__dirname, '../../../schema/stores.graphql'),
-  migrationsDir: path.resolve(__dirname, '../migrations'),
-  defaultPort: 4101,
-  resolvers: ({ db }) => ({
-    DateTime,
-    Query: queryResolvers(db),
-    Mutation: mutationResolvers(db),
-    Viewer: viewerResolvers(db),
-    Brand: brandResolvers(db),
-    Franchisee: franchiseeResolvers(db),
-    Store: storeResolvers(db),
-    Guide: guideResolvers(db),
-  }),
-  // Publishes stores.store.changed / stores.guide.changed from its outbox; consumes nothing yet.
-  background: (deps) => startServiceEvents({ ...deps, schema: 'stores', publishes: true, consumes: [] }),
-};
+  port: 4101,
+  dir: path.resolve(__dirname, '..'),
+  resolvers: { DateTime, Query, Mutation, Viewer, Brand, Franchisee, Store, Guide },
+  loaders: createLoaders,
+  events: { publishes: PUBLISHES, consumes: CONSUMES },
+  jobs: JOBS,
+  seed: seedStores,
+});

@@ -1,36 +1,44 @@
-import { byKeys, groupByKeys, type Database, type SubgraphContext } from '@retail/platform';
-import { brandsByIds, type BrandRecord } from './store/brands';
-import { franchiseesByIds, franchiseesOfBrands, type FranchiseeRecord } from './store/franchisees';
-import { guidesByIds, guidesOfStores, type GuideRecord, type GuideStatus } from './store/guides';
-import { pageKey, type Page, type PageRequest } from './store/paging';
-import { openingHoursOf, storesByIds, storesOfFranchisees, type StoreOpeningInterval, type StoreRecord } from './store/stores';
+import DataLoader from 'dataloader';
+import { entityLoader, groupByKeys, loaderFamily, pageKey, type Database, type Page, type PageRequest, type Scope, type SubgraphContext } from '@retail/platform';
+import type { FranchiseeRecord, GuideRecord, GuideStatus, StoreOpeningInterval, StoreRecord } from './model';
+import { brandsByIds } from './repo/brands';
+import { franchiseesByIds, franchiseesOfBrands } from './repo/franchisees';
+import { guidesByIds, guidesOfStores } from './repo/guides';
+import { openingHoursOf, storesByIds, storesOfFranchisees } from './repo/stores';
+
+/** A nested list's loader: the same page for many parents in one statement. */
+function pagesLoader<R>(fetch: (parents: readonly string[]) => Promise<Map<string, Page<R>>>): DataLoader<string, Page<R>> {
+  return new DataLoader<string, Page<R>>(async (ids) => {
+    const pages = await fetch(ids);
+    return ids.map((id) => pages.get(id) ?? { rows: [], total: 0 });
+  });
+}
 
 /**
- * The request's DataLoaders over the repositories: one SQL statement per entity type (and per nested
- * list with the same arguments) per level of the query, whatever the number of parents.
+ * The request's DataLoaders over the repositories, built once per request for the caller's scope: one SQL
+ * statement per entity type (and per nested list with the same arguments) per level of the query.
  */
-export function loadersOf(db: Database, ctx: SubgraphContext) {
-  const { loaders, scope } = ctx;
-  const pagesOf = <R>(map: Map<string, Page<R>>, keys: readonly string[]) => keys.map((k) => map.get(k) ?? { rows: [], total: 0 });
+export function createLoaders(db: Database, scope: Scope) {
   return {
-    brand: loaders.get<string, BrandRecord | null>('brand', async (ids) => byKeys(ids, await brandsByIds(db, scope, ids), (r) => r.id)),
-    franchisee: loaders.get<string, FranchiseeRecord | null>('franchisee', async (ids) => byKeys(ids, await franchiseesByIds(db, scope, ids), (r) => r.id)),
-    store: loaders.get<string, StoreRecord | null>('store', async (ids) => byKeys(ids, await storesByIds(db, scope, ids), (r) => r.id)),
-    guide: loaders.get<string, GuideRecord | null>('guide', async (ids) => byKeys(ids, await guidesByIds(db, scope, ids), (r) => r.id)),
-    openingHours: loaders.get<string, StoreOpeningInterval[]>('openingHours', async (ids) => groupByKeys(ids, await openingHoursOf(db, ids), (r) => r.storeId)),
-    franchiseesOfBrand: (page: PageRequest) =>
-      loaders.get<string, Page<FranchiseeRecord>>(`franchiseesOfBrand:${pageKey(page)}`, async (ids) => pagesOf(await franchiseesOfBrands(db, scope, ids, page), ids)),
-    storesOfFranchisee: (page: PageRequest) =>
-      loaders.get<string, Page<StoreRecord>>(`storesOfFranchisee:${pageKey(page)}`, async (ids) => pagesOf(await storesOfFranchisees(db, scope, ids, page), ids)),
-    guidesOfStore: (status: GuideStatus | null, page: PageRequest) =>
-      loaders.get<string, Page<GuideRecord>>(`guidesOfStore:${status}:${pageKey(page)}`, async (ids) => pagesOf(await guidesOfStores(db, scope, ids, status, page), ids)),
+    brand: entityLoader((ids) => brandsByIds(db, scope, ids)),
+    franchisee: entityLoader((ids) => franchiseesByIds(db, scope, ids)),
+    store: entityLoader((ids) => storesByIds(db, scope, ids)),
+    guide: entityLoader((ids) => guidesByIds(db, scope, ids)),
+    openingHours: new DataLoader<string, StoreOpeningInterval[]>(async (ids) => groupByKeys(ids, await openingHoursOf(db, ids), (r) => r.storeId)),
+    franchiseesOfBrand: loaderFamily(pageKey, (page: PageRequest) => pagesLoader<FranchiseeRecord>((ids) => franchiseesOfBrands(db, scope, ids, page))),
+    storesOfFranchisee: loaderFamily(pageKey, (page: PageRequest) => pagesLoader<StoreRecord>((ids) => storesOfFranchisees(db, scope, ids, page))),
+    guidesOfStore: loaderFamily(
+      ({ status, page }: { status: GuideStatus | null; page: PageRequest }) => `${status}:${pageKey(page)}`,
+      ({ status, page }) => pagesLoader<GuideRecord>((ids) => guidesOfStores(db, scope, ids, status, page)),
+    ),
   };
 }
 
-export type StoreLoaders = ReturnType<typeof loadersOf>;
+export type StoresLoaders = ReturnType<typeof createLoaders>;
+export type StoresContext = SubgraphContext<StoresLoaders>;
 
 /** Stores a list already read need no second statement when a guide asks for its store. */
-export function primeStores<P extends Page<StoreRecord>>(l: StoreLoaders, page: P): P {
+export function primeStores<P extends Page<StoreRecord>>(l: StoresLoaders, page: P): P {
   for (const s of page.rows) l.store.prime(s.id, s);
   return page;
 }

@@ -1,12 +1,13 @@
-import { createTestEmbedded } from '@retail/platform/testing';
-import { seedStores } from '../src/seed';
-import { CALLERS, startStores, type StoresHarness } from './harness';
+import { createTestEmbedded, startSubgraphForTest, type SubgraphHarness } from '@retail/platform/testing';
+import { seedStores } from '../src/demo';
+import { storesSubgraph } from '../src';
+import { CALLERS } from './callers';
 
 // The default `npm start` mode: one PGlite behind pglite-socket, shared by every service.
 describe('on the embedded database', () => {
-  let h: StoresHarness;
+  let h: SubgraphHarness;
   beforeAll(async () => {
-    h = await startStores(await createTestEmbedded('stores'));
+    h = await startSubgraphForTest(storesSubgraph, { database: await createTestEmbedded('stores') });
   }, 60_000);
   afterAll(async () => {
     await h?.close();

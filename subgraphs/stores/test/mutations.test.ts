@@ -1,8 +1,10 @@
-import { CALLERS, startStores, type As, type StoresHarness } from './harness';
+import { startSubgraphForTest, type SubgraphHarness } from '@retail/platform/testing';
+import { storesSubgraph } from '../src';
+import { CALLERS, type As } from './callers';
 
-let h: StoresHarness;
+let h: SubgraphHarness;
 beforeAll(async () => {
-  h = await startStores();
+  h = await startSubgraphForTest(storesSubgraph);
 });
 afterAll(async () => {
   await h.close();

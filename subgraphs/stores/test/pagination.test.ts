@@ -1,9 +1,11 @@
 import { requestSqlStatements } from '@retail/platform/testing';
-import { CALLERS, startStores, type StoresHarness } from './harness';
+import { startSubgraphForTest, type SubgraphHarness } from '@retail/platform/testing';
+import { storesSubgraph } from '../src';
+import { CALLERS } from './callers';
 
-let h: StoresHarness;
+let h: SubgraphHarness;
 beforeAll(async () => {
-  h = await startStores();
+  h = await startSubgraphForTest(storesSubgraph);
 });
 afterAll(async () => {
   await h.close();

@@ -1,10 +1,12 @@
-import { DEMO_GUIDES, DEMO_STORES } from '../../../scripts/demo/stores-data';
-import { seedStores } from '../src/seed';
-import { startStores, type StoresHarness } from './harness';
+import { DEMO_GUIDES, DEMO_STORES } from '../src/demo/data';
+import { seedStores } from '../src/demo';
+import { startSubgraphForTest, type SubgraphHarness } from '@retail/platform/testing';
+import { storesSubgraph } from '../src';
 
-let h: StoresHarness;
+
+let h: SubgraphHarness;
 beforeAll(async () => {
-  h = await startStores();
+  h = await startSubgraphForTest(storesSubgraph);
 });
 afterAll(async () => {
   await h.close();

@@ -1,10 +1,11 @@
-import { idempotent, scopeKey, UserErrorException, type Database, type Scope, type Viewer } from '@retail/platform';
-import { assertMayManageStore } from '../access';
+import { idempotent, InputCheck, scopeKey, UserErrorException } from '@retail/platform';
+import { assertMayManageStore } from '../domain/permissions';
+import { skuSoldAt } from '../domain/sku-at-store';
+import type { ProductsContext } from '../loaders';
 import type { StockLevel } from '../model';
-import { changeOnHand, recordMovements } from '../store/stock';
-import { storeWithFence } from '../store/store-directory';
-import { InputCheck } from '../validation';
-import { skuForStore } from './find-sku';
+import { skusByIds } from '../repo/skus';
+import { changeOnHand, recordMovements } from '../repo/stock';
+import { storeWithFence } from '../repo/store-directory';
 
 export type StockAdjustmentReason = 'RECEIVED' | 'STOCKTAKE' | 'DAMAGED' | 'TRANSFER_IN' | 'TRANSFER_OUT' | 'CUSTOMER_RETURN' | 'OTHER';
 
@@ -30,25 +31,26 @@ function validate(input: AdjustStockInput): void {
     if (dir !== undefined) check.require(Math.sign(delta) === dir, ['input', 'delta'], `${reason} ${dir > 0 ? 'adds' : 'removes'} stock: delta must be ${dir > 0 ? 'positive' : 'negative'}`);
   }
   check.require((input.note?.length ?? 0) <= MAX_NOTE, ['input', 'note'], `note is limited to ${MAX_NOTE} characters`);
-  check.throwIfAny();
+  check.done();
 }
 
 /**
- * adjustStock: changes onHand by delta, idempotent per (scope, idempotencyKey). One conditional statement
- * changes the row, so parallel adjustments are exact. Removing more than is available (onHand − reserved)
- * is OUT_OF_STOCK on ["input","delta"]: onHand never goes below reserved, nor below 0.
+ * adjustStock: changes onHand by delta, idempotent per (scope, idempotencyKey) (docs/architecture.md §7).
+ * One conditional statement changes the row, so parallel adjustments are exact. Removing more than is
+ * available (onHand − reserved) is OUT_OF_STOCK on ["input","delta"]: onHand never goes below reserved, nor below 0.
  */
-export async function adjustStock(db: Database, viewer: Viewer, scope: Scope, input: AdjustStockInput): Promise<{ stock: StockLevel }> {
+export async function adjustStock(ctx: ProductsContext, input: AdjustStockInput): Promise<{ stock: StockLevel }> {
+  const { scope, viewer } = ctx;
   validate(input);
   const { idempotencyKey, ...request } = input;
   const note = request.note?.trim() || null;
   const { response } = await idempotent(
-    db,
+    ctx.db,
     { schema: 'products', scope: scopeKey(scope), operation: 'adjustStock', key: idempotencyKey, request: { ...request, note } },
     async (tx) => {
       const store = await storeWithFence(tx, scope, input.storeId);
       assertMayManageStore(scope, store, 'adjustStock');
-      const sku = await skuForStore(tx, scope, input.skuId, store);
+      const sku = skuSoldAt(store, (await skusByIds(tx, scope, [input.skuId]))[0], input.skuId);
       const key = { storeId: store.storeId, skuId: sku.id };
       const after = await changeOnHand(tx, key, input.delta);
       if (!after) throw UserErrorException.of('OUT_OF_STOCK', `cannot remove ${-input.delta}: more than is available at the store`, ['input', 'delta']);

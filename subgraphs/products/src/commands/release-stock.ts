@@ -1,8 +1,8 @@
-import { idempotent, scopeKey, userError, UserErrorException, type Database, type Scope, type UserError, type Viewer } from '@retail/platform';
+import { idempotent, requireService, scopeKey, userError, UserErrorException, type UserError } from '@retail/platform';
+import type { ProductsContext } from '../loaders';
 import type { Reservation, ReservationStatus } from '../model';
-import { lockReservation, setReservationStatus } from '../store/reservations';
-import { lockStockRows } from '../store/stock';
-import { assertService, moveReservedStock } from './reservation-stock';
+import { lockReservation, setReservationStatus } from '../repo/reservations';
+import { lockStockRows, moveReservedStock } from '../repo/stock';
 
 export interface ReleaseStockInput {
   idempotencyKey: string;
@@ -11,13 +11,14 @@ export interface ReleaseStockInput {
 }
 
 /**
- * releaseStock (internal): RETURN puts the units back, CONSUME (核销) takes them out of onHand too.
- * A reservation already ended, or found overdue (then expired here, units returned), is RESERVATION_EXPIRED.
+ * releaseStock (internal, SERVICE callers only): RETURN puts the units back, CONSUME (核销) takes them out
+ * of onHand too. A reservation already ended, or found overdue (then expired here, units returned), is
+ * RESERVATION_EXPIRED.
  */
-export async function releaseStock(db: Database, viewer: Viewer, scope: Scope, input: ReleaseStockInput): Promise<{ reservation: Reservation; userErrors: UserError[] }> {
-  assertService(viewer);
+export async function releaseStock(ctx: ProductsContext, input: ReleaseStockInput): Promise<{ reservation: Reservation; userErrors: UserError[] }> {
+  requireService(ctx.viewer);
   const { idempotencyKey, ...request } = input;
-  const { response } = await idempotent(db, { schema: 'products', scope: scopeKey(scope), operation: 'releaseStock', key: idempotencyKey, request }, async (tx) => {
+  const { response } = await idempotent(ctx.db, { schema: 'products', scope: scopeKey(ctx.scope), operation: 'releaseStock', key: idempotencyKey, request }, async (tx) => {
     const found = await lockReservation(tx, input.reservationId);
     if (!found) throw UserErrorException.of('NOT_FOUND', 'no such reservation', ['input', 'reservationId']);
     const { overdue, ...reservation } = found;

@@ -1,12 +1,10 @@
-import crypto from 'node:crypto';
-import { idempotent, scopeKey, UserErrorException, type Database, type Scope, type Viewer } from '@retail/platform';
+import { idempotent, InputCheck, newId, requireService, scopeKey, UserErrorException } from '@retail/platform';
+import type { ProductsContext } from '../loaders';
 import type { Reservation } from '../model';
-import { insertReservation } from '../store/reservations';
-import { skuSellability } from '../store/skus';
-import { lockStockRows } from '../store/stock';
-import { storeWithFence } from '../store/store-directory';
-import { InputCheck } from '../validation';
-import { assertService, expireOverdue, moveReservedStock } from './reservation-stock';
+import { expireOverdue, insertReservation } from '../repo/reservations';
+import { skuSellability } from '../repo/skus';
+import { lockStockRows, moveReservedStock } from '../repo/stock';
+import { storeWithFence } from '../repo/store-directory';
 
 export interface ReserveStockInput {
   idempotencyKey: string;
@@ -33,21 +31,22 @@ function validate(input: ReserveStockInput, now: number): { expiresAt: string } 
   });
   const expires = input.expiresAt ? input.expiresAt.getTime() : now + DEFAULT_HOLD_MS;
   check.require(Number.isFinite(expires) && expires > now && expires <= now + MAX_HOLD_MS, ['input', 'expiresAt'], 'expiresAt must be a date-time in the next 30 days');
-  check.throwIfAny();
+  check.done();
   return { expiresAt: new Date(expires).toISOString() };
 }
 
 /**
- * reserveStock (internal): holds every line at the store or none. Lines of SKUs not on sale are
- * SKU_NOT_SELLABLE, lines over what is available OUT_OF_STOCK (each with its field path). Overdue
- * reservations of the store are expired first, so their units count as available again.
+ * reserveStock (internal, SERVICE callers only): holds every line at the store or none. Lines of SKUs not
+ * on sale are SKU_NOT_SELLABLE, lines over what is available OUT_OF_STOCK (each with its field path).
+ * Overdue reservations of the store are expired first, so their units count as available again.
  */
-export async function reserveStock(db: Database, viewer: Viewer, scope: Scope, input: ReserveStockInput): Promise<{ reservation: Reservation }> {
-  assertService(viewer);
+export async function reserveStock(ctx: ProductsContext, input: ReserveStockInput): Promise<{ reservation: Reservation }> {
+  requireService(ctx.viewer);
+  const { scope } = ctx;
   const { idempotencyKey, ...request } = input;
   const { expiresAt } = validate(input, Date.now());
   // The request hash leaves out a defaulted expiry, so a retry later on still matches.
-  const { response } = await idempotent(db, { schema: 'products', scope: scopeKey(scope), operation: 'reserveStock', key: idempotencyKey, request }, async (tx) => {
+  const { response } = await idempotent(ctx.db, { schema: 'products', scope: scopeKey(scope), operation: 'reserveStock', key: idempotencyKey, request }, async (tx) => {
     const store = await storeWithFence(tx, scope, input.storeId);
     if (!store) throw UserErrorException.of('NOT_FOUND', 'no such store', ['input', 'storeId']);
     const skus = new Map((await skuSellability(tx, input.lines.map((l) => l.skuId))).map((s) => [s.id, s]));
@@ -58,7 +57,7 @@ export async function reserveStock(db: Database, viewer: Viewer, scope: Scope, i
       else if (sku.brandId !== store.brandId) check.fail(['input', 'lines', String(i), 'skuId'], "not sold by the store's brand", 'BRAND_MISMATCH');
       else if (!sku.sellable) check.fail(['input', 'lines', String(i), 'skuId'], 'not on sale', 'SKU_NOT_SELLABLE');
     });
-    check.throwIfAny();
+    check.done();
     await expireOverdue(tx, store.storeId);
     const rows = new Map((await lockStockRows(tx, input.lines.map((l) => ({ storeId: store.storeId, skuId: l.skuId })))).map((r) => [r.skuId, r]));
     input.lines.forEach((l, i) => {
@@ -66,8 +65,8 @@ export async function reserveStock(db: Database, viewer: Viewer, scope: Scope, i
       const available = row ? row.onHand - row.reserved : 0;
       if (available < l.quantity) check.fail(['input', 'lines', String(i), 'quantity'], `only ${available} available`, 'OUT_OF_STOCK');
     });
-    check.throwIfAny();
-    const reservation: Reservation = { id: `rsv-${crypto.randomUUID()}`, storeId: store.storeId, orderId: input.orderId, status: 'HELD', lines: input.lines, expiresAt };
+    check.done();
+    const reservation: Reservation = { id: newId('rsv'), storeId: store.storeId, orderId: input.orderId, status: 'HELD', lines: input.lines, expiresAt };
     await insertReservation(tx, reservation);
     await moveReservedStock(tx, reservation, 'RESERVE');
     return { reservation };

@@ -1,9 +1,11 @@
-import { formatMoney, parseMoneyInput, UserErrorException, type Database, type Money, type MoneyInput, type Scope } from '@retail/platform';
-import { assertMayManageStore } from '../access';
+import { formatMoney, parseMoneyInput, UserErrorException, type Money, type MoneyInput } from '@retail/platform';
+import { assertMayManageStore } from '../domain/permissions';
+import { skuSoldAt } from '../domain/sku-at-store';
+import type { ProductsContext } from '../loaders';
 import type { Sku } from '../model';
-import { clearStorePrice, saveStorePrice } from '../store/prices';
-import { storeWithFence } from '../store/store-directory';
-import { skuForStore } from './find-sku';
+import { clearStorePrice, saveStorePrice } from '../repo/prices';
+import { skusByIds } from '../repo/skus';
+import { storeWithFence } from '../repo/store-directory';
 
 export interface SetStorePriceInput {
   storeId: string;
@@ -12,12 +14,13 @@ export interface SetStorePriceInput {
 }
 
 /** setStorePrice (千店千面): sets or (price null) clears a store's own price of a SKU. */
-export async function setStorePrice(db: Database, scope: Scope, input: SetStorePriceInput): Promise<{ sku: Sku; storePrice: Money }> {
+export async function setStorePrice(ctx: ProductsContext, input: SetStorePriceInput): Promise<{ sku: Sku; storePrice: Money }> {
+  const { scope } = ctx;
   const price = input.price ? parseMoneyInput(input.price, ['input', 'price']) : null;
-  return db.transaction(async (tx) => {
+  return ctx.db.transaction(async (tx) => {
     const store = await storeWithFence(tx, scope, input.storeId);
     assertMayManageStore(scope, store, 'setPrice');
-    const sku = await skuForStore(tx, scope, input.skuId, store);
+    const sku = skuSoldAt(store, (await skusByIds(tx, scope, [input.skuId]))[0], input.skuId);
     const key = { storeId: store.storeId, skuId: sku.id };
     if (price === null) {
       await clearStorePrice(tx, key);

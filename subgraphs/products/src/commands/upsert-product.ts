@@ -1,147 +1,47 @@
-import crypto from 'node:crypto';
-import { isUniqueViolation, parseMoneyInput, UserErrorException, type Database, type MoneyInput, type Scope } from '@retail/platform';
-import { assertMayEditCatalog } from '../access';
-import type { ProductStatus, Sku, SkuAttribute } from '../model';
-import { lockProduct, saveProduct } from '../store/products';
-import { codesUsedElsewhere, lockSkusOfProduct, replaceSkusOfProduct, type SkuWrite } from '../store/skus';
-import { normaliseCategory } from '../catalog/category';
-import { InputCheck, isGtin, trimmed } from '../validation';
+import { isUniqueViolation, InputCheck, newId, UserErrorException } from '@retail/platform';
+import { assertMayEditCatalog } from '../domain/permissions';
+import { matchSkus, validateProductInput, type ProductFieldsInput } from '../domain/product-input';
+import type { ProductsContext } from '../loaders';
+import type { Product, ProductStatus } from '../model';
+import { lockProduct, saveProduct } from '../repo/products';
+import { codesUsedElsewhere, lockSkusOfProduct, replaceSkusOfProduct } from '../repo/skus';
 
-export interface SkuInput {
-  skuId?: string | null;
-  code: string;
-  barcode?: string | null;
-  attributes: SkuAttribute[];
-  listPrice: MoneyInput;
-}
-
-export interface UpsertProductInput {
+export interface UpsertProductInput extends ProductFieldsInput {
   productId?: string | null;
   brandId: string;
-  title: string;
-  category: string;
-  description?: string | null;
-  images: string[];
   status?: ProductStatus | null;
-  skus: SkuInput[];
-}
-
-const LIMITS = { title: 200, description: 5000, images: 20, url: 1000, skus: 200, code: 64, attributes: 10, attributeText: 50, categoryDepth: 5, categorySegment: 30 };
-const SKU_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-
-interface ValidSku extends Omit<SkuWrite, 'id' | 'position'> {
-  skuId: string | null;
-}
-
-interface ValidProduct {
-  title: string;
-  category: string;
-  description: string | null;
-  images: string[];
-  skus: ValidSku[];
-}
-
-function validateSku(check: InputCheck, sku: SkuInput, path: string[]): ValidSku | null {
-  const code = sku.code.trim();
-  check.require(code.length > 0 && code.length <= LIMITS.code && SKU_CODE.test(code), [...path, 'code'], `code (货号) must be 1 to ${LIMITS.code} letters, digits, '.', '_' or '-'`);
-  const barcode = trimmed(sku.barcode);
-  if (barcode !== null) check.require(isGtin(barcode), [...path, 'barcode'], 'barcode must be an EAN-13 / GTIN with a valid check digit');
-  check.require(sku.attributes.length <= LIMITS.attributes, [...path, 'attributes'], `at most ${LIMITS.attributes} attributes`);
-  const names = new Set<string>();
-  const attributes = sku.attributes.map((a, i) => {
-    const name = a.name.trim();
-    const value = a.value.trim();
-    const ok = (t: string) => t.length > 0 && t.length <= LIMITS.attributeText;
-    check.require(ok(name) && !names.has(name), [...path, 'attributes', String(i), 'name'], `attribute names must be 1 to ${LIMITS.attributeText} characters and distinct`);
-    check.require(ok(value), [...path, 'attributes', String(i), 'value'], `attribute values must be 1 to ${LIMITS.attributeText} characters`);
-    names.add(name);
-    return { name, value };
-  });
-  const price = check.attempt(() => parseMoneyInput(sku.listPrice, [...path, 'listPrice']));
-  if (!price) return null;
-  return { skuId: trimmed(sku.skuId), code, barcode, attributes, listPriceFen: price.fen, currency: price.currency };
-}
-
-/** Every fault of the input at once, with its field path, e.g. ["input","skus","1","listPrice","amount"]. */
-export function validateProductInput(input: UpsertProductInput): ValidProduct {
-  const check = new InputCheck();
-  const title = input.title.trim();
-  check.require(title.length > 0 && title.length <= LIMITS.title, ['input', 'title'], `title must be 1 to ${LIMITS.title} characters`);
-  const category = normaliseCategory(input.category);
-  const depth = category?.split('/') ?? [];
-  check.require(
-    category !== null && depth.length <= LIMITS.categoryDepth && depth.every((s) => s.length <= LIMITS.categorySegment),
-    ['input', 'category'],
-    `category must be a path like 内衣/文胸 (at most ${LIMITS.categoryDepth} non-empty levels)`,
-  );
-  const description = trimmed(input.description);
-  check.require((description?.length ?? 0) <= LIMITS.description, ['input', 'description'], `description is limited to ${LIMITS.description} characters`);
-  check.require(input.images.length <= LIMITS.images, ['input', 'images'], `at most ${LIMITS.images} images`);
-  input.images.forEach((url, i) => check.require(url.length <= LIMITS.url && /^https:\/\/[^\s/]+\/\S*$/.test(url), ['input', 'images', String(i)], 'images must be https URLs'));
-  check.require(input.skus.length <= LIMITS.skus, ['input', 'skus'], `at most ${LIMITS.skus} SKUs`);
-  const skus = input.skus.map((s, i) => validateSku(check, s, ['input', 'skus', String(i)]));
-  const seenCodes = new Set<string>();
-  const seenIds = new Set<string>();
-  input.skus.forEach((s, i) => {
-    const code = s.code.trim();
-    const skuId = trimmed(s.skuId);
-    check.require(!seenCodes.has(code), ['input', 'skus', String(i), 'code'], `code ${code} appears twice in the input`);
-    seenCodes.add(code);
-    if (skuId === null) return;
-    check.require(!seenIds.has(skuId), ['input', 'skus', String(i), 'skuId'], `skuId ${skuId} appears twice in the input`);
-    seenIds.add(skuId);
-  });
-  check.throwIfAny();
-  return { title, category: category!, description, images: input.images, skus: skus as ValidSku[] };
-}
-
-/** Gives each input SKU its id: the existing SKU with that skuId, else the one with that code, else a new id. */
-function matchSkus(skus: ValidSku[], existing: Sku[]): SkuWrite[] {
-  const byId = new Map(existing.map((s) => [s.id, s]));
-  const byCode = new Map(existing.map((s) => [s.code, s]));
-  const errors = new InputCheck();
-  const out = skus.map((s, i) => {
-    let id: string;
-    if (s.skuId !== null) {
-      if (!byId.has(s.skuId)) errors.fail(['input', 'skus', String(i), 'skuId'], `product has no SKU ${s.skuId}`, 'NOT_FOUND');
-      id = s.skuId;
-    } else {
-      id = byCode.get(s.code)?.id ?? `sku-${crypto.randomUUID()}`;
-    }
-    const { skuId: _skuId, ...fields } = s;
-    return { ...fields, id, position: i };
-  });
-  errors.throwIfAny();
-  return out;
 }
 
 /**
- * upsertProduct: creates (no productId) or replaces a product and its SKUs in one transaction.
- * SKUs left out are archived. A code used by another product of the brand is ALREADY_EXISTS (also
- * when a concurrent upsert takes it first: the deferred unique constraint catches that at commit).
+ * upsertProduct: creates (no productId) or replaces a product and its SKUs in one transaction, then
+ * returns the product as the caller sees it. SKUs left out are archived. A code used by another product
+ * of the brand is ALREADY_EXISTS (also when a concurrent upsert takes it first: the deferred unique
+ * constraint catches that at commit).
  */
-export async function upsertProduct(db: Database, scope: Scope, input: UpsertProductInput): Promise<{ productId: string }> {
+export async function upsertProduct(ctx: ProductsContext, input: UpsertProductInput): Promise<{ product: Product | null }> {
+  const { scope } = ctx;
   assertMayEditCatalog(scope, input.brandId);
   const valid = validateProductInput(input);
+  let productId: string;
   try {
-    return await db.transaction(async (tx) => {
+    productId = await ctx.db.transaction(async (tx) => {
       const existing = input.productId ? await lockProduct(tx, scope, input.productId) : null;
       if (input.productId && !existing) throw UserErrorException.of('NOT_FOUND', 'no such product', ['input', 'productId']);
       if (existing && existing.brandId !== input.brandId) throw UserErrorException.of('BRAND_MISMATCH', 'a product cannot move to another brand', ['input', 'brandId']);
-      const productId = existing?.id ?? `prd-${crypto.randomUUID()}`;
-      const skus = matchSkus(valid.skus, existing ? await lockSkusOfProduct(tx, productId) : []);
-      const taken = await codesUsedElsewhere(tx, input.brandId, productId, skus.map((s) => s.code));
+      const id = existing?.id ?? newId('prd');
+      const skus = matchSkus(valid.skus, existing ? await lockSkusOfProduct(tx, id) : []);
+      const taken = await codesUsedElsewhere(tx, input.brandId, id, skus.map((s) => s.code));
       if (taken.size) {
         const check = new InputCheck();
         skus.forEach((s, i) => taken.has(s.code) && check.fail(['input', 'skus', String(i), 'code'], `another product of the brand already uses code ${s.code}`, 'ALREADY_EXISTS'));
-        check.throwIfAny();
+        check.done();
       }
       const status = input.status ?? existing?.status ?? 'DRAFT';
       if (status === 'ACTIVE' && skus.length === 0) throw UserErrorException.of('INVALID_INPUT', 'an ACTIVE product needs at least one SKU', ['input', 'skus']);
       const { title, category, description, images } = valid;
-      await saveProduct(tx, { id: productId, brandId: input.brandId, title, category, description, images, status });
-      await replaceSkusOfProduct(tx, { id: productId, brandId: input.brandId }, skus);
-      return { productId };
+      await saveProduct(tx, { id, brandId: input.brandId, title, category, description, images, status });
+      await replaceSkusOfProduct(tx, { id, brandId: input.brandId }, skus);
+      return id;
     });
   } catch (e) {
     if (isUniqueViolation(e, 'sku_brand_code')) {
@@ -149,4 +49,5 @@ export async function upsertProduct(db: Database, scope: Scope, input: UpsertPro
     }
     throw e;
   }
+  return { product: await ctx.loaders.product.load(productId) };
 }

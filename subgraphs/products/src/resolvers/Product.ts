@@ -1,11 +1,8 @@
-import type { SubgraphContext, SubgraphDeps } from '@retail/platform';
-import { catalogLoaders } from '../loaders';
-import type { Product } from '../model';
+import type { ProductsContext } from '../loaders';
+import type { Product as ProductRecord } from '../model';
 
-export function productResolvers({ db }: SubgraphDeps) {
-  return {
-    __resolveReference: (ref: { id: string }, ctx: SubgraphContext) => catalogLoaders(db, ctx).product.load(ref.id),
-    brand: (p: Product) => ({ __typename: 'Brand', id: p.brandId }),
-    skus: (p: Product, _: unknown, ctx: SubgraphContext) => catalogLoaders(db, ctx).skusOfProduct.load(p.id),
-  };
-}
+export const Product = {
+  __resolveReference: (ref: { id: string }, ctx: ProductsContext) => ctx.loaders.product.load(ref.id),
+  brand: (p: ProductRecord) => ({ __typename: 'Brand', id: p.brandId }),
+  skus: (p: ProductRecord, _: unknown, ctx: ProductsContext) => ctx.loaders.skusOfProduct.load(p.id),
+};

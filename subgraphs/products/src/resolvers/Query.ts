@@ -1,30 +1,25 @@
-import { clampFirst, toConnection, type SubgraphContext, type SubgraphDeps } from '@retail/platform';
-import { productKeysetFrom, productSearchFrom, type ProductFilterInput } from '../catalog/product-search';
-import { catalogLoaders } from '../loaders';
-import type { Product } from '../model';
-import { countProducts, searchProducts } from '../store/products';
-import { skuByCode } from '../store/skus';
-import type { ProductConnectionSource } from './ProductConnection';
+import { connectionOf, pageRequest, type PageArgs } from '@retail/platform';
+import type { GraphQLResolveInfo } from 'graphql';
+import { productSearchFrom, type ProductFilterInput } from '../domain/product-search';
+import type { ProductsContext } from '../loaders';
+import { searchProducts } from '../repo/products';
+import { skuByCode } from '../repo/skus';
 
-interface ProductsArgs {
+interface ProductsArgs extends PageArgs {
   filter?: ProductFilterInput | null;
-  first?: number | null;
-  after?: string | null;
 }
 
-export function queryResolvers({ db }: SubgraphDeps) {
-  return {
-    product: (_: unknown, { id }: { id: string }, ctx: SubgraphContext) => catalogLoaders(db, ctx).product.load(id),
-    sku: (_: unknown, { id }: { id: string }, ctx: SubgraphContext) => catalogLoaders(db, ctx).sku.load(id),
-    skuByCode: (_: unknown, { brandId, code }: { brandId: string; code: string }, ctx: SubgraphContext) => skuByCode(db, ctx.scope, brandId, code),
-    products: async (_: unknown, args: ProductsArgs, ctx: SubgraphContext): Promise<ProductConnectionSource> => {
-      const search = productSearchFrom(args.filter);
-      const after = productKeysetFrom(args.after);
-      const first = clampFirst(args.first);
-      const rows = await searchProducts(db, ctx.scope, search, after, first + 1);
-      const loader = catalogLoaders(db, ctx).product;
-      rows.forEach((r) => loader.prime(r.id, r));
-      return { ...toConnection<Product>(rows, first, (r) => [r.createdKey, r.id]), count: () => countProducts(db, ctx.scope, search) };
-    },
-  };
-}
+export const Query = {
+  product: (_: unknown, { id }: { id: string }, ctx: ProductsContext) => ctx.loaders.product.load(id),
+  sku: (_: unknown, { id }: { id: string }, ctx: ProductsContext) => ctx.loaders.sku.load(id),
+  skuByCode: (_: unknown, { brandId, code }: { brandId: string; code: string }, ctx: ProductsContext) => skuByCode(ctx.db, ctx.scope, brandId, code),
+  /** Newest first; totalCount is counted in the page's statement, and only when selected. */
+  products: async (_: unknown, args: ProductsArgs, ctx: ProductsContext, info: GraphQLResolveInfo) => {
+    const search = productSearchFrom(args.filter);
+    const request = pageRequest(args, info);
+    const page = await searchProducts(ctx.db, ctx.scope, search, request);
+    // A product of the page needs no second statement when a SKU asks for it.
+    for (const p of page.rows) ctx.loaders.product.prime(p.id, p);
+    return connectionOf(page, request.first);
+  },
+};

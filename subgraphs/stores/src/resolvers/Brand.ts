@@ -1,17 +1,15 @@
-import type { Database, SubgraphContext } from '@retail/platform';
-import { loadersOf } from '../loaders';
-import type { BrandRecord } from '../store/brands';
-import { connectionOf, pageRequest } from '../store/paging';
+import { connectionOf, pageRequest, type PageArgs } from '@retail/platform';
+import type { GraphQLResolveInfo } from 'graphql';
+import type { StoresContext } from '../loaders';
+import type { BrandRecord } from '../model';
 
 /** Code and name are public; the group and the operators only for callers inside the brand. */
-export function brandResolvers(db: Database) {
-  return {
-    __resolveReference: (ref: { id: string }, ctx: SubgraphContext) => loadersOf(db, ctx).brand.load(ref.id),
-    group: (b: BrandRecord) => (b.inScope ? b.groupId : null),
-    franchisees: async (b: BrandRecord, args: { first?: number | null; after?: string | null }, ctx: SubgraphContext) => {
-      if (!b.inScope) return null;
-      const page = pageRequest(args);
-      return connectionOf(await loadersOf(db, ctx).franchiseesOfBrand(page).load(b.id), page.first);
-    },
-  };
-}
+export const Brand = {
+  __resolveReference: (ref: { id: string }, ctx: StoresContext) => ctx.loaders.brand.load(ref.id),
+  group: (b: BrandRecord) => (b.inScope ? b.groupId : null),
+  franchisees: async (b: BrandRecord, args: PageArgs, ctx: StoresContext, info: GraphQLResolveInfo) => {
+    if (!b.inScope) return null;
+    const page = pageRequest(args, info);
+    return connectionOf(await ctx.loaders.franchiseesOfBrand(page).load(b.id), page.first);
+  },
+};

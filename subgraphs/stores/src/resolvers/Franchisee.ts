@@ -1,17 +1,14 @@
-import type { Database, SubgraphContext } from '@retail/platform';
-import { loadersOf, primeStores } from '../loaders';
-import type { FranchiseeRecord } from '../store/franchisees';
-import { connectionOf, pageRequest } from '../store/paging';
+import { connectionOf, pageRequest, type PageArgs } from '@retail/platform';
+import type { GraphQLResolveInfo } from 'graphql';
+import { primeStores, type StoresContext } from '../loaders';
+import type { FranchiseeRecord } from '../model';
 
 /** A Franchisee record exists only inside the caller's scope (the loaders fence it). */
-export function franchiseeResolvers(db: Database) {
-  return {
-    __resolveReference: (ref: { id: string }, ctx: SubgraphContext) => loadersOf(db, ctx).franchisee.load(ref.id),
-    brand: (f: FranchiseeRecord, _: unknown, ctx: SubgraphContext) => loadersOf(db, ctx).brand.load(f.brandId),
-    stores: async (f: FranchiseeRecord, args: { first?: number | null; after?: string | null }, ctx: SubgraphContext) => {
-      const page = pageRequest(args);
-      const loaders = loadersOf(db, ctx);
-      return connectionOf(primeStores(loaders, await loaders.storesOfFranchisee(page).load(f.id)), page.first);
-    },
-  };
-}
+export const Franchisee = {
+  __resolveReference: (ref: { id: string }, ctx: StoresContext) => ctx.loaders.franchisee.load(ref.id),
+  brand: (f: FranchiseeRecord, _: unknown, ctx: StoresContext) => ctx.loaders.brand.load(f.brandId),
+  stores: async (f: FranchiseeRecord, args: PageArgs, ctx: StoresContext, info: GraphQLResolveInfo) => {
+    const page = pageRequest(args, info);
+    return connectionOf(primeStores(ctx.loaders, await ctx.loaders.storesOfFranchisee(page).load(f.id)), page.first);
+  },
+};

@@ -1,11 +1,8 @@
-import type { Database, SubgraphContext } from '@retail/platform';
-import { loadersOf } from '../loaders';
-import type { GuideRecord } from '../store/guides';
+import type { StoresContext } from '../loaders';
+import type { GuideRecord } from '../model';
 
 /** A Guide record exists only inside the caller's scope (the loaders fence it). */
-export function guideResolvers(db: Database) {
-  return {
-    __resolveReference: (ref: { id: string }, ctx: SubgraphContext) => loadersOf(db, ctx).guide.load(ref.id),
-    store: (g: GuideRecord, _: unknown, ctx: SubgraphContext) => loadersOf(db, ctx).store.load(g.storeId),
-  };
-}
+export const Guide = {
+  __resolveReference: (ref: { id: string }, ctx: StoresContext) => ctx.loaders.guide.load(ref.id),
+  store: (g: GuideRecord, _: unknown, ctx: StoresContext) => ctx.loaders.store.load(g.storeId),
+};

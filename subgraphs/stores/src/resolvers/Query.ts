@@ -1,29 +1,26 @@
-import type { Database, SubgraphContext } from '@retail/platform';
-import { loadersOf, primeStores } from '../loaders';
-import { listBrands } from '../store/brands';
-import { connectionOf, pageRequest } from '../store/paging';
-import { listStores, type StoreFilter } from '../store/stores';
+import { connectionOf, pageRequest, type PageArgs } from '@retail/platform';
+import type { GraphQLResolveInfo } from 'graphql';
+import { primeStores, type StoresContext } from '../loaders';
+import { listBrands } from '../repo/brands';
+import { listStores, type StoreFilter } from '../repo/stores';
 
 type ById = { id: string };
-type PageArgs = { first?: number | null; after?: string | null };
 
-export function queryResolvers(db: Database) {
-  return {
-    viewer: (_: unknown, __: unknown, ctx: SubgraphContext) => ctx.viewer,
-    brand: async (_: unknown, { id }: ById, ctx: SubgraphContext) => {
-      const brand = await loadersOf(db, ctx).brand.load(id);
-      return brand?.inScope ? brand : null;
-    },
-    brands: async (_: unknown, args: PageArgs, ctx: SubgraphContext) => {
-      const page = pageRequest(args);
-      return connectionOf(await listBrands(db, ctx.scope, page), page.first);
-    },
-    franchisee: (_: unknown, { id }: ById, ctx: SubgraphContext) => loadersOf(db, ctx).franchisee.load(id),
-    store: (_: unknown, { id }: ById, ctx: SubgraphContext) => loadersOf(db, ctx).store.load(id),
-    stores: async (_: unknown, args: PageArgs & { filter?: StoreFilter | null }, ctx: SubgraphContext) => {
-      const page = pageRequest(args);
-      return connectionOf(primeStores(loadersOf(db, ctx), await listStores(db, ctx.scope, args.filter ?? {}, page)), page.first);
-    },
-    guide: (_: unknown, { id }: ById, ctx: SubgraphContext) => loadersOf(db, ctx).guide.load(id),
-  };
-}
+export const Query = {
+  viewer: (_: unknown, __: unknown, ctx: StoresContext) => ctx.viewer,
+  brand: async (_: unknown, { id }: ById, ctx: StoresContext) => {
+    const brand = await ctx.loaders.brand.load(id);
+    return brand?.inScope ? brand : null;
+  },
+  brands: async (_: unknown, args: PageArgs, ctx: StoresContext, info: GraphQLResolveInfo) => {
+    const page = pageRequest(args, info);
+    return connectionOf(await listBrands(ctx.db, ctx.scope, page), page.first);
+  },
+  franchisee: (_: unknown, { id }: ById, ctx: StoresContext) => ctx.loaders.franchisee.load(id),
+  store: (_: unknown, { id }: ById, ctx: StoresContext) => ctx.loaders.store.load(id),
+  stores: async (_: unknown, args: PageArgs & { filter?: StoreFilter | null }, ctx: StoresContext, info: GraphQLResolveInfo) => {
+    const page = pageRequest(args, info);
+    return connectionOf(primeStores(ctx.loaders, await listStores(ctx.db, ctx.scope, args.filter ?? {}, page)), page.first);
+  },
+  guide: (_: unknown, { id }: ById, ctx: StoresContext) => ctx.loaders.guide.load(id),
+};

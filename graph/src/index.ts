@@ -1,0 +1,4 @@
+export * from './registry';
+export * from './compose';
+export * from './prepare';
+export * from './config';
