@@ -7,7 +7,8 @@ import path from 'node:path';
 import {
   Database,
   loadConfigOrExit,
-  portAnswers,
+  embeddedSocket,
+  socketAnswers,
   startEmbeddedPostgres,
   subgraphPaths,
   type EmbeddedPostgres,
@@ -87,13 +88,14 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown(0));
   let databaseUrl = config.DATABASE_URL;
   if (!databaseUrl) {
-    if (await portAnswers(config.EMBEDDED_PG_PORT)) {
-      throw new Error(`port ${config.EMBEDDED_PG_PORT} is taken (is another npm start running?); set EMBEDDED_PG_PORT or stop it`);
+    const socket = embeddedSocket(config.DATA_DIR, config.EMBEDDED_PG_PORT).path;
+    if (await socketAnswers(socket)) {
+      throw new Error(`the embedded database ${socket} is already served (is another npm start running?); stop it or use another DATA_DIR`);
     }
     const started = Date.now();
     embedded = await startEmbeddedPostgres({ dataDir: config.DATA_DIR, port: config.EMBEDDED_PG_PORT });
     databaseUrl = embedded.url;
-    say(`embedded PostgreSQL (PGlite) on 127.0.0.1:${config.EMBEDDED_PG_PORT}, data in ${path.resolve(config.DATA_DIR)} (${Date.now() - started} ms)`);
+    say(`embedded PostgreSQL (PGlite) on the Unix socket ${embeddedSocket(config.DATA_DIR, config.EMBEDDED_PG_PORT).path} (this user only), data in ${path.resolve(config.DATA_DIR)} (${Date.now() - started} ms)`);
   }
   say(COMPILED ? 'running the compiled services (dist/, npm run build)' : 'running the TypeScript sources (tsx)');
   const db = new Database({ url: databaseUrl, service: 'start', max: 2, embedded: !!embedded });

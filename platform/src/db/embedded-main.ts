@@ -1,12 +1,12 @@
-// Serves the embedded database in a process of its own: `node --import tsx embedded-main.ts <dataDir> <port>`.
+// Serves the embedded database in a process of its own: `node --import tsx embedded-main.ts <dataDir> <port> [txIdleMs]`.
 // Tests use it (PGlite loads modules with dynamic import(), which jest's sandbox refuses). Prints
 // "ready <port>"; stops on SIGTERM or when the parent closes stdin, so a killed parent leaves nothing behind.
 import { startEmbeddedPostgres } from './embedded';
 
 async function main(): Promise<void> {
-  const [dataDir, portText] = process.argv.slice(2);
-  if (!dataDir || !portText) throw new Error('usage: embedded-main.ts <dataDir> <port>');
-  const server = await startEmbeddedPostgres({ dataDir, port: Number(portText) });
+  const [dataDir, portText, txIdleText] = process.argv.slice(2);
+  if (!dataDir || !portText) throw new Error('usage: embedded-main.ts <dataDir> <port> [txIdleMs]');
+  const server = await startEmbeddedPostgres({ dataDir, port: Number(portText), ...(txIdleText ? { txIdleMs: Number(txIdleText) } : {}) });
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

@@ -32,7 +32,35 @@ export class StatementQueue {
   private owner: number | null = null;
   private midStatement = false;
 
-  constructor(private readonly db: PGliteSession) {}
+  private idleTimer: NodeJS.Timeout | null = null;
+  /** The connection whose message PGlite is executing right now (a long statement is not idleness). */
+  private running: number | null = null;
+
+  /**
+   * `txIdleMs`/`cut`: a connection that keeps the session inside a transaction without sending anything
+   * for txIdleMs holds every other service hostage (one shared session); it is cut like PostgreSQL's
+   * idle_in_transaction_session_timeout would: its socket is closed, which rolls its transaction back.
+   */
+  constructor(
+    private readonly db: PGliteSession,
+    private readonly idle: { txIdleMs: number; cut: (handlerId: number) => void } | null = null,
+  ) {}
+
+  /** Restarts the idle clock of the connection holding a transaction; stops it when none does. */
+  private watchIdleTransaction(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    if (!this.idle || this.owner === null || !this.db.isInTransaction()) return;
+    const owner = this.owner;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      if (this.owner !== owner || !this.db.isInTransaction()) return;
+      if (this.running === owner) return this.watchIdleTransaction();
+      this.idle!.cut(owner);
+      void this.clearTransactionIfNeeded(owner);
+    }, this.idle.txIdleMs);
+    this.idleTimer.unref();
+  }
 
   enqueue(handlerId: number, message: Uint8Array, onData: (data: Uint8Array) => void): Promise<number> {
     return new Promise((resolve, reject) => {
@@ -55,6 +83,7 @@ export class StatementQueue {
       for (let item = this.next(); item; item = this.next()) {
         const type = item.message[0] ?? 0;
         let bytes = 0;
+        this.running = item.handlerId;
         try {
           await this.db.runExclusive(() =>
             this.db.execProtocolRawStream(item!.message, {
@@ -67,11 +96,14 @@ export class StatementQueue {
         } catch (e) {
           item.reject(e);
           continue;
+        } finally {
+          this.running = null;
         }
         this.owner = item.handlerId;
         if (OPENS_STATEMENT.has(type)) this.midStatement = true;
         else if (type === SYNC) this.midStatement = false;
         item.resolve(bytes);
+        this.watchIdleTransaction();
       }
     } finally {
       this.processing = false;
@@ -97,6 +129,7 @@ export class StatementQueue {
     this.midStatement = false;
     if (this.db.isInTransaction()) await this.db.exec('ROLLBACK');
     this.owner = null;
+    this.watchIdleTransaction();
     await this.processQueue();
   }
 }

@@ -68,9 +68,9 @@ function freePort(): Promise<number> {
  * under jest: PGlite loads node modules with dynamic import(), which jest's sandbox refuses without
  * --experimental-vm-modules. Services connect to it over TCP exactly as to `npm start`'s database.
  */
-export async function startEmbeddedPostgresProcess(opts: { dataDir: string; port: number; timeoutMs?: number }): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgresProcess(opts: { dataDir: string; port: number; timeoutMs?: number; txIdleMs?: number }): Promise<EmbeddedPostgres> {
   const script = path.join(__dirname, '../db/embedded-main.ts');
-  const child = spawn(process.execPath, ['--import', 'tsx', script, opts.dataDir, String(opts.port)], { cwd: path.resolve(__dirname, '../..'), stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', script, opts.dataDir, String(opts.port), ...(opts.txIdleMs ? [String(opts.txIdleMs)] : [])], { cwd: path.resolve(__dirname, '../..'), stdio: ['pipe', 'pipe', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => {
@@ -95,7 +95,7 @@ export async function startEmbeddedPostgresProcess(opts: { dataDir: string; port
     });
   });
   return {
-    url: embeddedUrl(opts.port),
+    url: embeddedUrl(opts.dataDir, opts.port),
     port: opts.port,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -108,9 +108,9 @@ export async function startEmbeddedPostgresProcess(opts: { dataDir: string; port
 }
 
 /** A fresh embedded PGlite (temp dir, free port) served by pglite-socket in a child process. */
-export async function createTestEmbedded(service = 'test', port?: number): Promise<TestEmbedded> {
+export async function createTestEmbedded(service = 'test', port?: number, opts: { txIdleMs?: number } = {}): Promise<TestEmbedded> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglite-'));
-  const server = await startEmbeddedPostgresProcess({ dataDir, port: port ?? (await freePort()) });
+  const server = await startEmbeddedPostgresProcess({ dataDir, port: port ?? (await freePort()), ...opts });
   const db = new Database({ url: server.url, service, max: 10, embedded: true });
   return {
     url: server.url,
