@@ -2,6 +2,7 @@
 // loaded with autocannon; prints and saves a table under bench/results/.
 //   BENCH_DURATION=10 BENCH_CONNECTIONS=10 DATABASE_URL=postgres://... npm run bench
 import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -80,7 +81,9 @@ async function main(): Promise<void> {
   await db.close();
   SCENARIOS[0]!.variables = { skus: skuRows.map((r) => r.id) };
 
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: dbUrl, LOG_LEVEL: 'warn', NODE_ENV: 'production' };
+  // Production mode needs real secrets: fresh ones for this run.
+  const secret = () => crypto.randomBytes(32).toString('hex');
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: dbUrl, LOG_LEVEL: 'warn', NODE_ENV: 'production', INTERNAL_SECRET: secret(), JWT_SECRET: secret() };
   delete env.REDIS_URL;
   const subgraphPorts: number[] = [];
   for (const [i, subgraph] of SUBGRAPHS.entries()) {

@@ -1,12 +1,14 @@
 // npm run token -- --role ROLE [--brand ID] [--franchisee ID] [--store ID] [--guide ID] [--member ID]
 //                  [--partner ID] [--scopes a,b] [--ttl SECONDS]
-// Prints a development JWT (HS256 with JWT_SECRET, or the development default the gateway also uses).
+// Prints a JWT (HS256 with JWT_SECRET, or outside production the development default the gateway also uses),
+// with iat and exp, its lifetime within the gateway's JWT_MAX_LIFETIME_S.
 import { parseArgs } from 'node:util';
-import { DEV_JWT_SECRET, ROLES, makeViewer, missingClaims, signDevToken, type Role, type Viewer } from '@retail/platform';
+import { DEFAULT_JWT_MAX_LIFETIME_S, DEV_JWT_SECRET, ROLES, makeViewer, missingClaims, signDevToken, type Role, type Viewer } from '@retail/platform';
 
 export const USAGE = `Usage: npm run token -- --role ROLE [options]
 
-Prints a development JWT for the gateway (HS256, secret from JWT_SECRET or the development default).
+Prints a JWT for the gateway (HS256, secret from JWT_SECRET or, outside production, the development
+default), carrying iat and exp.
 
   --role ROLE         ${ROLES.join(' | ')}
   --brand ID          brandId      (BRAND_ADMIN, FRANCHISEE, STORE_STAFF, GUIDE, MEMBER)
@@ -16,7 +18,7 @@ Prints a development JWT for the gateway (HS256, secret from JWT_SECRET or the d
   --member ID         memberId     (MEMBER)
   --partner ID        partnerBrandId (PARTNER)
   --scopes a,b        extra scopes, comma separated
-  --ttl SECONDS       lifetime (default 43200 = 12 h)
+  --ttl SECONDS       lifetime (default 43200 = 12 h; at most JWT_MAX_LIFETIME_S, default 86400)
   --help              this text
 
 Example: npm run token -- --role FRANCHISEE --brand <brandId> --franchisee <franchiseeId>
@@ -36,6 +38,9 @@ export interface CliResult {
   stdout: string;
   stderr: string;
 }
+
+/** Lifetime of a token when --ttl is not given: 12 h. */
+const DEFAULT_TTL_S = 43_200;
 
 const fail = (message: string): CliResult => ({ code: 2, stdout: '', stderr: `token: ${message}\n` });
 
@@ -67,8 +72,13 @@ export async function tokenCli(argv: string[], env: NodeJS.ProcessEnv = process.
   if (!role) return fail(`--role is required: ${ROLES.join(', ')}`);
   if (!(ROLES as readonly string[]).includes(role)) return fail(`unknown role "${values.role}": use one of ${ROLES.join(', ')}`);
 
-  const ttlText = values.ttl ?? '43200';
-  if (!/^\d+$/.test(ttlText) || Number(ttlText) < 1 || Number(ttlText) > 31 * 24 * 3600) return fail(`--ttl must be a number of seconds from 1 to 2678400 (got "${ttlText}")`);
+  const maxText = env.JWT_MAX_LIFETIME_S || String(DEFAULT_JWT_MAX_LIFETIME_S);
+  if (!/^\d+$/.test(maxText) || Number(maxText) < 1) return fail(`JWT_MAX_LIFETIME_S must be a number of seconds (got "${maxText}")`);
+  const maxTtl = Number(maxText);
+  const ttlText = values.ttl ?? String(Math.min(DEFAULT_TTL_S, maxTtl));
+  if (!/^\d+$/.test(ttlText) || Number(ttlText) < 1 || Number(ttlText) > maxTtl) {
+    return fail(`--ttl must be a number of seconds from 1 to ${maxTtl} (the gateway's JWT_MAX_LIFETIME_S) (got "${ttlText}")`);
+  }
 
   const scopes = (values.scopes ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   let viewer: Viewer;
@@ -89,6 +99,7 @@ export async function tokenCli(argv: string[], env: NodeJS.ProcessEnv = process.
   const missing = missingClaims(viewer);
   if (missing.length) return fail(`a ${role} token needs ${missing.map((k) => `${FLAG_OF[k] ?? k} ID`).join(', ')}`);
 
+  if (env.NODE_ENV === 'production' && !env.JWT_SECRET) return fail('JWT_SECRET is required with NODE_ENV=production (the development secret is refused there)');
   const secret = env.JWT_SECRET || DEV_JWT_SECRET;
   const token = await signDevToken({ ...viewer, role: role as Role }, {
     secret,

@@ -1,4 +1,5 @@
 // Bad input through the gateway: typed errors, no crash, nothing written.
+import { postGraphQL, signedHeaders } from '@retail/platform/testing';
 import { startTestGraph, type TestGraph } from './support/graph';
 import { tokenFor } from './support/tokens';
 
@@ -97,4 +98,143 @@ test('nested pages multiply in the cost estimate: a query that would fan out to 
   const res = await graph.query(fanOut, {}, admin);
   expect(res.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_EXPENSIVE');
   expect(res.data ?? null).toBeNull();
+});
+
+// Client mistakes: HTTP 400 (or 200 with errors where the GraphQL-over-HTTP spec says so) with a typed
+// extensions.code; never a 500, never INTERNAL_SERVER_ERROR. (tests/client-error-logs.test.ts: never an
+// error-level log line; tests/graphql-over-http.test.ts: the spec's audits.)
+describe('client mistakes are typed 4xx, never 500', () => {
+  interface Answer {
+    status: number;
+    data?: unknown;
+    errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+  }
+  /** A POST to the gateway with any body (not only { query, variables }). */
+  async function post(body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+    const res = await fetch(graph.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    return { status: res.status, ...((await res.json()) as Omit<Answer, 'status'>) };
+  }
+  const codes = (a: Answer) => (a.errors ?? []).map((e) => e.extensions?.code);
+
+  test('a syntax error is 400 GRAPHQL_PARSE_FAILED, and so is a document over the token limit', async () => {
+    for (const query of ['{ stores { ', '{ stores(first: ) { totalCount } }', 'query { "x" }', `{ ${'__typename '.repeat(6000)}}`]) {
+      const res = await post({ query });
+      expect({ query: query.slice(0, 40), status: res.status, codes: codes(res) }).toEqual({ query: query.slice(0, 40), status: 400, codes: ['GRAPHQL_PARSE_FAILED'] });
+      expect(res.data).toBeUndefined();
+    }
+  });
+
+  test('an operation that cannot be resolved is 400 with a typed code', async () => {
+    const unknown = await post({ query: 'query A { stores { totalCount } }', operationName: 'B' });
+    expect(unknown.status).toBe(400);
+    expect(codes(unknown)).toEqual(['OPERATION_RESOLUTION_FAILURE']);
+    expect(unknown.errors![0]!.message).toBe('Unknown operation named "B".');
+
+    const unnamed = await post({ query: 'query A { stores { totalCount } } query B { products { totalCount } }' });
+    expect(unnamed.status).toBe(400);
+    expect(codes(unnamed)).toEqual(['OPERATION_RESOLUTION_FAILURE']);
+
+    const twoAnonymous = await post({ query: '{ stores { totalCount } } { products { totalCount } }' });
+    expect(twoAnonymous.status).toBe(400);
+    expect(new Set(codes(twoAnonymous))).toEqual(new Set(['GRAPHQL_VALIDATION_FAILED']));
+
+    const subscription = await post({ query: 'subscription { stores { totalCount } }' });
+    expect(subscription.status).toBe(400);
+    expect(codes(subscription)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(subscription.errors![0]!.message).toMatch(/subscriptions are not supported/);
+  });
+
+  test('a persisted-query extension is 400 PERSISTED_QUERY_NOT_SUPPORTED: the gateway has no APQ', async () => {
+    const query = '{ stores { totalCount } }';
+    for (const persistedQuery of [{ version: 1, sha256Hash: 'abc' }, { version: 2, sha256Hash: 'abc' }, { version: 1, sha256Hash: '0'.repeat(64) }]) {
+      for (const body of [{ query, extensions: { persistedQuery } }, { extensions: { persistedQuery } }]) {
+        const res = await post(body);
+        expect({ status: res.status, codes: codes(res) }).toEqual({ status: 400, codes: ['PERSISTED_QUERY_NOT_SUPPORTED'] });
+      }
+    }
+  });
+
+  test('a NUL character in any string argument or variable is 400 BAD_USER_INPUT, and writes nothing', async () => {
+    const guides = await count('stores.guide');
+    const cases: [string, Record<string, unknown>, string?][] = [
+      ['{ products(filter: { query: "a\\u0000" }) { totalCount } }', {}],
+      ['query($q: String) { products(filter: { query: $q }) { totalCount } }', { q: 'a\u0000' }],
+      ['query($f: StoreFilter) { stores(filter: $f) { totalCount } }', { f: { city: '上海市\u0000' } }],
+      ['{ stores(filter: { city: "\\u0000" }) { totalCount } }', {}],
+      ['{ store(id: "store-lng-01\\u0000") { id } }', {}],
+      ['query($ids: [ID!]!) { store(id: "store-lng-01") { stock(skuIds: $ids) { available } } }', { ids: ['sku-lng-br-2401-bk-75b', 'x\u0000'] }],
+      ['query($c: String) { products(first: 1, after: $c) { totalCount } }', { c: 'eyJ4IjoxfQ\u0000' }],
+      ['mutation($i: CreateGuideInput!) { createGuide(input: $i) { guide { id } userErrors { code } } }', { i: { storeId: 'store-lng-01', name: '王\u0000芳' } }, admin],
+      ['mutation { createGuide(input: { storeId: "store-lng-01", name: "王\\u0000芳" }) { guide { id } userErrors { code } } }', {}, admin],
+    ];
+    for (const [query, variables, token] of cases) {
+      const res = await post({ query, variables }, token ? { authorization: `Bearer ${token}` } : {});
+      expect({ query, status: res.status, codes: codes(res) }).toEqual({ query, status: 400, codes: ['BAD_USER_INPUT'] });
+      expect(res.errors![0]!.message).toMatch(/NUL character/);
+    }
+    expect(await count('stores.guide')).toBe(guides);
+  });
+
+  test('every subgraph refuses a NUL character itself, whoever calls it (the platform request guard)', async () => {
+    const cases: Record<string, [string, Record<string, unknown>][]> = {
+      products: [
+        ['{ products(filter: { query: "a\\u0000" }) { totalCount } }', {}],
+        ['query($q: String) { products(filter: { query: $q }) { totalCount } }', { q: 'a\u0000' }],
+      ],
+      stores: [
+        ['query($c: String) { stores(filter: { city: $c }) { totalCount } }', { c: 'x\u0000' }],
+        ['{ guide(id: "\\u0000") { id } }', {}],
+      ],
+    };
+    for (const [name, queries] of Object.entries(cases)) {
+      const url = `http://127.0.0.1:${graph.subgraphs[name]!.port}/graphql`;
+      for (const [query, variables] of queries) {
+        const res = await postGraphQL(url, query, variables, signedHeaders({ role: 'PLATFORM_ADMIN', scopes: ['stores:admin', 'catalog:admin'] }));
+        expect({ name, query, status: res.status, codes: (res.errors ?? []).map((e) => e.extensions?.code) }).toEqual({ name, query, status: 400, codes: ['BAD_USER_INPUT'] });
+      }
+    }
+  });
+
+  test("a value only a subgraph can check reaches the client as that subgraph's typed error, not SUBGRAPH_UNAVAILABLE", async () => {
+    const guides = await count('stores.guide');
+    const literal = await graph.query(`mutation { createGuide(input: { storeId: "store-lng-01", name: "x", joinedAt: "bad" }) { guide { id } userErrors { code } } }`, {}, admin);
+    const variable = await graph.query(
+      `mutation($d: DateTime) { createGuide(input: { storeId: "store-lng-01", name: "x", joinedAt: $d }) { guide { id } userErrors { code } } }`,
+      { d: '2024-02-30T10:00:00+08:00' }, // no such day: refused, not rolled over to March 1
+      admin,
+    );
+    for (const res of [literal, variable]) {
+      expect(res.errors).toHaveLength(1);
+      expect(res.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', serviceName: 'stores' });
+      expect(res.errors![0]!.message).toMatch(/DateTime must be an ISO 8601 date-time with offset/);
+      expect(JSON.stringify(res)).not.toMatch(/SUBGRAPH_UNAVAILABLE|127\.0\.0\.1|HTTP 400/);
+      expect(res.data ?? null).toBeNull();
+    }
+    expect(await count('stores.guide')).toBe(guides);
+  });
+
+  test('an unknown store in Sku.availability is a NOT_FOUND error at its path, not a silent null', async () => {
+    const res = await graph.query(`{ sku(id: "sku-lng-br-2401-bk-75b") { availability(storeId: "nope") { store { name } } } }`);
+    expect(res.status).toBe(200);
+    expect(res.data).toEqual({ sku: null });
+    expect(res.errors).toEqual([
+      {
+        message: 'the Store at sku.availability.store was not found (unknown id, or not visible to you)',
+        path: ['sku', 'availability', 'store', 'name'],
+        extensions: { code: 'NOT_FOUND' },
+      },
+    ]);
+    expect(JSON.stringify(res)).not.toMatch(/valueCompletion|INVALID_GRAPHQL/);
+    // a known store still answers, without errors
+    const known = await graph.query(`{ sku(id: "sku-lng-br-2401-bk-75b") { availability(storeId: "store-lng-01") { store { name } available } } }`);
+    expect(known.errors).toBeUndefined();
+  });
+
+  test('an unknown path is 404 with a typed GraphQL error body', async () => {
+    for (const url of [graph.gatewayUrl.replace(/\/graphql$/, '/nope'), `http://127.0.0.1:${graph.subgraphs.stores!.port}/nope`]) {
+      const res = await fetch(url);
+      expect(res.status).toBe(404);
+      expect(await res.json()).toEqual({ errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] });
+    }
+  });
 });

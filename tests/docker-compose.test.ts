@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { SUBGRAPHS } from '@retail/graph';
-import { subgraphPaths } from '@retail/platform';
+import { DEVELOPMENT_SECRETS, subgraphPaths } from '@retail/platform';
 
 // No Docker engine runs here: these checks keep docker-compose.yml and the Dockerfile honest instead.
 const ROOT = path.resolve(__dirname, '..');
@@ -19,6 +19,7 @@ interface Service {
   command?: string[] | string;
   environment?: Record<string, string>;
   ports?: string[];
+  expose?: string[];
   depends_on?: Record<string, { condition?: string }>;
   healthcheck?: Healthcheck;
   volumes?: string[];
@@ -71,7 +72,8 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(compose.services.gateway?.depends_on ?? {})).toEqual(expect.arrayContaining(SUBGRAPHS.map((s) => s.name)));
   });
 
-  it('publishes no host port twice', () => {
+  it('publishes only the gateway (and no host port twice)', () => {
+    expect(services.filter(([, s]) => s.ports?.length).map(([name]) => name)).toEqual(['gateway']);
     const all = services.flatMap(([, s]) => hostPorts(s));
     expect(new Set(all).size).toBe(all.length);
   });
@@ -79,7 +81,9 @@ describe('docker-compose.yml', () => {
   it.each(SUBGRAPHS.map((s) => [s.name, s.port] as const))('runs subgraph %s on port %i, health-checked there', (name, port) => {
     const s = compose.services[name];
     expect(s).toBeDefined();
-    expect(s?.ports).toEqual([`${port}:${port}`]);
+    // reachable by the gateway inside the compose network only: nothing is published around the gateway
+    expect(s?.ports).toBeUndefined();
+    expect(s?.expose).toEqual([String(port)]);
     expect(s?.environment?.PORT).toBe(String(port));
     expect(words(s?.healthcheck?.test).join(' ')).toContain(`http://127.0.0.1:${port}/healthz`);
     // compiled JavaScript (npm run build in the Dockerfile), at the entry the registry knows
@@ -95,12 +99,30 @@ describe('docker-compose.yml', () => {
     expect(words(g?.command)).toEqual(['node', '--conditions=production', 'gateway/dist/main.js']);
   });
 
-  it.each(appServices)('%s gets the database, Redis and secrets', (_name, s) => {
+  /** `${VAR:?message}`: compose refuses to start without VAR, and there is no fallback value. */
+  const required = (name: string) => new RegExp(`^\\$\\{${name}:\\?[^}:]*\\b${name}\\b[^}]*\\}$`);
+
+  it.each(appServices)('%s gets the database, Redis, NODE_ENV=production and a required INTERNAL_SECRET', (_name, s) => {
     const env = s.environment ?? {};
     expect(env.DATABASE_URL).toMatch(/^postgres:\/\/[^@]+@postgres:5432\/\w+$/);
     expect(env.REDIS_URL).toBe('redis://redis:6379');
-    expect(env.INTERNAL_SECRET).toBeTruthy();
-    expect(env.JWT_SECRET).toBeTruthy();
+    expect(env.NODE_ENV).toBe('production');
+    expect(env.INTERNAL_SECRET).toMatch(required('INTERNAL_SECRET'));
+  });
+
+  it('requires JWT_SECRET for the gateway, and gives it to no subgraph', () => {
+    expect(compose.services.gateway?.environment?.JWT_SECRET).toMatch(required('JWT_SECRET'));
+    for (const { name } of SUBGRAPHS) expect([name, compose.services[name]?.environment?.JWT_SECRET]).toEqual([name, undefined]);
+  });
+
+  it('has no fallback value for any secret and no development secret anywhere', () => {
+    const text = fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8');
+    expect(text).not.toMatch(/\$\{(INTERNAL_SECRET|JWT_SECRET)(:?-|-)/);
+    for (const secret of DEVELOPMENT_SECRETS) expect(text).not.toContain(secret);
+    expect(text).not.toMatch(/change-?me/i);
+    for (const [, s] of appServices) {
+      for (const [key, value] of Object.entries(s.environment ?? {})) if (/SECRET/.test(key)) expect([key, value]).toEqual([key, expect.stringMatching(required(key))]);
+    }
   });
 
   it('gives every service the same internal secret', () => {

@@ -1,22 +1,28 @@
-import { baseConfigShape, z } from '@retail/platform';
-
-export const DEV_JWT_SECRET_FALLBACK = 'dev-jwt-secret-change-me-0123456789';
+import { baseConfigShape, DEFAULT_JWT_MAX_LIFETIME_S, DEV_JWT_SECRET, subgraphConfigShape, z } from '@retail/platform';
 
 export const gatewayConfigShape = {
   ...baseConfigShape,
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
-  HOST: z.string().default('0.0.0.0'),
-  /** HS256 secret for development tokens; production uses JWT_JWKS_URL. */
-  JWT_SECRET: z.string().min(16, 'JWT_SECRET must be at least 16 characters').default(DEV_JWT_SECRET_FALLBACK),
+  HOST: z.string().default('127.0.0.1'),
+  /** /metrics on a port of its own (open to whoever reaches it); unset: on the service port, loopback callers only. */
+  METRICS_PORT: subgraphConfigShape.METRICS_PORT,
+  /**
+   * HS256 secret of the tokens. The development default only outside production: with NODE_ENV=production
+   * parseConfig needs JWT_JWKS_URL or a JWT_SECRET of 32 bytes or more (productionSecretProblems).
+   */
+  JWT_SECRET: z.string().min(16, 'JWT_SECRET must be at least 16 characters').default(DEV_JWT_SECRET),
+  /** RS256/ES256 tokens verified against this key set (takes precedence over JWT_SECRET). */
   JWT_JWKS_URL: z.string().url().optional(),
   JWT_ISSUER: z.string().optional(),
   JWT_AUDIENCE: z.string().optional(),
+  /** Longest token lifetime (exp − iat) accepted, in seconds; tokens must carry exp and iat. */
+  JWT_MAX_LIFETIME_S: z.coerce.number().int().min(1).max(31 * 24 * 3600).default(DEFAULT_JWT_MAX_LIFETIME_S),
   /** Deadline of one subgraph call; a slower subgraph gives partial data with an error. */
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(5000),
   /** Requests per minute per caller (token subject, else client address). */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
   MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(50).default(12),
-  MAX_QUERY_COST: z.coerce.number().int().min(100).default(50000),
+  MAX_QUERY_COST: z.coerce.number().int().min(100).default(100000),
   SUPERGRAPH_FILE: z.string().optional(),
   /** Host the subgraphs listen on when their URLs are not given one by one. */
   SUBGRAPH_HOST: z.string().default('127.0.0.1'),

@@ -1,5 +1,13 @@
 import http from 'node:http';
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
+import { signViewerPayload, VIEWER_HEADER } from '@retail/platform';
+
+/**
+ * Where SubgraphSource.willSendRequest leaves the encoded viewer (encodeViewer) for the fetcher to sign:
+ * the body is only serialized after willSendRequest, so the signature is made here, over the bytes sent.
+ * It never leaves the gateway.
+ */
+export const VIEWER_TO_SIGN_HEADER = 'x-viewer-to-sign';
 
 export class SubgraphTimeoutError extends Error {
   constructor(readonly ms: number) {
@@ -68,4 +76,29 @@ export function createSubgraphFetcher(opts: { timeoutMs: number; maxSockets?: nu
       else req.end();
     });
   return Object.assign(fetcher, { destroy: () => agent.destroy() });
+}
+
+/**
+ * Signs each subgraph call over what is really sent: takes the viewer SubgraphSource left in
+ * VIEWER_TO_SIGN_HEADER and puts into x-viewer its signature over that viewer, the time, the method, the
+ * URL's path and query and the SHA-256 of the body bytes, then hands the request to `fetcher` with
+ * exactly those bytes. A call without a viewer to sign goes out unsigned (and a subgraph refuses it).
+ */
+export function signingFetcher(fetcher: Fetcher, internalSecret: string): Fetcher {
+  return (url: string, init: FetcherRequestInit = {}) => {
+    const headers: Record<string, string> = {};
+    let payload: string | undefined;
+    for (const [name, value] of Object.entries(init.headers ?? {})) {
+      const key = name.toLowerCase();
+      if (key === VIEWER_TO_SIGN_HEADER) payload = value;
+      else if (key !== VIEWER_HEADER) headers[name] = value;
+    }
+    const body = init.body === undefined ? Buffer.alloc(0) : typeof init.body === 'string' ? Buffer.from(init.body, 'utf8') : init.body;
+    const method = (init.method ?? 'POST').toUpperCase();
+    if (payload) {
+      const target = new URL(url);
+      headers[VIEWER_HEADER] = signViewerPayload(payload, internalSecret, { method, path: `${target.pathname}${target.search}`, body });
+    }
+    return fetcher(url, { ...init, method, headers, body: init.body === undefined ? undefined : body });
+  };
 }

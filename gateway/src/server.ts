@@ -2,16 +2,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type http from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerOptionsWithGateway } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import type { GraphQLFormattedError } from 'graphql';
+import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import {
   createHttpService,
   createKeyValue,
   createLogger,
   createTokenVerifier,
+  graphqlHttpStatusPlugin,
   listen,
   maskError,
+  requestGuardPlugin,
   sendJson,
   type KeyValue,
   type Logger,
@@ -49,9 +52,118 @@ function formatGatewayError(formatted: GraphQLFormattedError, original: unknown)
   if (formatted.extensions?.code === 'SUBGRAPH_UNAVAILABLE') return formatted;
   // Apollo files every validation error under GRAPHQL_VALIDATION_FAILED; the cost rule's deserves its own code.
   if (formatted.extensions?.code === 'GRAPHQL_VALIDATION_FAILED' && formatted.extensions.maxCost !== undefined) {
-    return { ...formatted, extensions: { ...formatted.extensions, code: 'QUERY_TOO_EXPENSIVE' } };
+    return maskError({ ...formatted, extensions: { ...formatted.extensions, code: 'QUERY_TOO_EXPENSIVE' } }, original);
   }
   return maskError(formatted, original);
+}
+
+/** Most tokens (names, punctuation, values) a document may have; more is a parse error (GRAPHQL_PARSE_FAILED). */
+export const MAX_QUERY_TOKENS = 5000;
+
+type Gateway = ApolloServerOptionsWithGateway<GatewayContext>['gateway'];
+type GatewayExecutor = NonNullable<Awaited<ReturnType<Gateway['load']>>['executor']>;
+type GatewayResult = Awaited<ReturnType<GatewayExecutor>>;
+
+const NULL_FIELD = /^Cannot return null for non-nullable field (\w+)\.\w+\.$/;
+const NULL_ELEMENT = /^Cannot return null for non-nullable array element of type (\w+) at index \d+\.$/;
+
+/**
+ * A gateway value-completion error as the client should see it. "Cannot return null for non-nullable" means
+ * a subgraph resolved an entity reference to null: the id another subgraph (or the client, through an
+ * argument such as availability(storeId:)) gave does not exist, or is outside the caller's scope, which
+ * behaves as absent. That is NOT_FOUND at the field's path. Any other completion error (an invalid value or
+ * __typename from a subgraph) is a server fault and stays untyped, so maskError reports it as internal.
+ */
+export function completionError(e: GraphQLError): GraphQLError {
+  const field = NULL_FIELD.exec(e.message);
+  const element = field ? null : NULL_ELEMENT.exec(e.message);
+  const typename = field?.[1] ?? element?.[1];
+  if (!typename) return e;
+  const path = e.path ?? [];
+  const at = (field ? path.slice(0, -1) : path).join('.');
+  return new GraphQLError(`the ${typename} at ${at} was not found (unknown id, or not visible to you)`, { path, extensions: { code: 'NOT_FOUND' } });
+}
+
+/**
+ * @apollo/gateway puts the errors it finds while shaping the result (a non-null field left null, which nulls
+ * its parents) into `extensions.valueCompletion` whenever no subgraph reported an error, where no client looks:
+ * `{ sku: null }` with no error at all. They go into `errors`, with their path, like every other error.
+ */
+export function liftCompletionErrors(result: GatewayResult): GatewayResult {
+  const completion: unknown = result.extensions?.valueCompletion;
+  if (!Array.isArray(completion) || completion.length === 0) return result;
+  const { valueCompletion: _lifted, ...extensions } = result.extensions ?? {};
+  const lifted = completion.map((e: unknown) => (e instanceof GraphQLError ? completionError(e) : new GraphQLError(String(e))));
+  return { ...result, errors: [...(result.errors ?? []), ...lifted], extensions: Object.keys(extensions).length ? extensions : undefined };
+}
+
+/**
+ * The subgraph answer the gateway treats as the GraphQL response it is although its status is 4xx: a request
+ * error whose every error is BAD_USER_INPUT (a value only the subgraph can check: a custom scalar such as
+ * DateTime, a NUL character), without data. The client's mistake then reaches the client as the subgraph's
+ * own typed error, with its message and serviceName, like any subgraph error. Any other 4xx (a refused
+ * signature, a validation error the gateway should have caught, a body that is not GraphQL), every 5xx and an
+ * unreachable subgraph stay SUBGRAPH_UNAVAILABLE (SubgraphSource), so an incident never looks like bad input.
+ * (RemoteGraphQLDataSource throws on any non-2xx status, and SubgraphSource.process turns what it throws into
+ * SUBGRAPH_UNAVAILABLE; so the answer is handed on here, before them.)
+ */
+export function subgraphInputErrors(body: string): boolean {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return false;
+  }
+  if (typeof parsed !== 'object' || parsed === null || 'data' in parsed || !('errors' in parsed)) return false;
+  const errors: unknown = parsed.errors;
+  return (
+    Array.isArray(errors) &&
+    errors.length > 0 &&
+    errors.every((e: unknown) => {
+      if (typeof e !== 'object' || e === null || !('message' in e) || typeof e.message !== 'string' || !('extensions' in e)) return false;
+      const ext: unknown = e.extensions;
+      return typeof ext === 'object' && ext !== null && 'code' in ext && ext.code === 'BAD_USER_INPUT';
+    })
+  );
+}
+
+function answeredWith(res: FetcherResponse, body: string): FetcherResponse {
+  return {
+    bodyUsed: false,
+    url: res.url,
+    redirected: res.redirected,
+    status: 200,
+    ok: true,
+    statusText: 'OK',
+    headers: res.headers,
+    text: async () => body,
+    json: async () => JSON.parse(body),
+    arrayBuffer: async () => new TextEncoder().encode(body).buffer,
+    clone: () => answeredWith(res, body),
+  };
+}
+
+/** The subgraph fetcher, handing a subgraph's 400 with only BAD_USER_INPUT errors on as a GraphQL response (above). */
+export function withSubgraphInputErrors(fetcher: Fetcher): Fetcher {
+  return async (url, init) => {
+    const res = await fetcher(url, init);
+    if (res.status !== 400) return res;
+    const body = await res.clone().text();
+    return subgraphInputErrors(body) ? answeredWith(res, body) : res;
+  };
+}
+
+/** The gateway as Apollo Server sees it, with value-completion errors lifted into `errors`. */
+function withCompletionErrors(gateway: ApolloGateway): Gateway {
+  return {
+    onSchemaLoadOrUpdate: (callback) => gateway.onSchemaLoadOrUpdate(callback),
+    stop: () => gateway.stop(),
+    async load(options) {
+      const loaded = await gateway.load(options);
+      const execute = loaded.executor;
+      return { ...loaded, executor: execute && (async (requestContext) => liftCompletionErrors(await execute(requestContext))) };
+    },
+  };
 }
 
 export async function startGateway(config: GatewayConfig, opts: { logger?: Logger; env?: NodeJS.ProcessEnv; keyValue?: KeyValue } = {}): Promise<RunningGateway> {
@@ -61,7 +173,7 @@ export async function startGateway(config: GatewayConfig, opts: { logger?: Logge
   const fetcher = createSubgraphFetcher({ timeoutMs: config.SUBGRAPH_TIMEOUT_MS });
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) => new SubgraphSource(name, subgraphUrl(name, url, config, env), fetcher, config.INTERNAL_SECRET),
+    buildService: ({ name, url }) => new SubgraphSource(name, subgraphUrl(name, url, config, env), withSubgraphInputErrors(fetcher), config.INTERNAL_SECRET),
     logger,
   });
   const armor = new ApolloArmor({
@@ -69,19 +181,27 @@ export async function startGateway(config: GatewayConfig, opts: { logger?: Logge
     costLimit: { enabled: false }, // replaced by queryCostRule, which clamps `first` like the subgraphs
     maxAliases: { n: 30 },
     maxDirectives: { n: 50 },
-    maxTokens: { n: 5000 },
+    // Off: its parser runs as a plugin hook, so every syntax error became a 500. graphql's own token limit
+    // (parseOptions below) makes a too-long document an ordinary GRAPHQL_PARSE_FAILED (400).
+    maxTokens: { enabled: false },
     blockFieldSuggestion: { enabled: config.NODE_ENV === 'production' },
   }).protect();
   const apollo = new ApolloServer<GatewayContext>({
-    gateway,
+    gateway: withCompletionErrors(gateway),
     ...armor,
+    plugins: [...armor.plugins, requestGuardPlugin<GatewayContext>(), graphqlHttpStatusPlugin<GatewayContext>()],
     validationRules: [...armor.validationRules, queryCostRule(config.MAX_QUERY_COST)],
+    parseOptions: { maxTokens: MAX_QUERY_TOKENS },
+    // No automatic persisted queries: any persistedQuery extension is PERSISTED_QUERY_NOT_SUPPORTED (400), and
+    // clients (Apollo Client's persisted-query link included) then send the whole query.
+    persistedQueries: false,
     formatError: formatGatewayError,
     introspection: config.NODE_ENV !== 'production',
     csrfPrevention: true,
+    logger,
   });
   await apollo.start();
-  const verify = createTokenVerifier({ secret: config.JWT_SECRET, jwksUrl: config.JWT_JWKS_URL, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+  const verify = createTokenVerifier({ secret: config.JWT_SECRET, jwksUrl: config.JWT_JWKS_URL, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, maxLifetimeSeconds: config.JWT_MAX_LIFETIME_S });
   const kv = opts.keyValue ?? createKeyValue(config.REDIS_URL);
 
   const server = createHttpService<GatewayContext>({

@@ -1,9 +1,9 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
-import { REQUEST_ID_HEADER, VIEWER_HEADER, signViewer, subgraphFetches, subgraphFetchDuration } from '@retail/platform';
+import { REQUEST_ID_HEADER, encodeViewer, subgraphFetches, subgraphFetchDuration } from '@retail/platform';
 import type { GatewayContext } from './context';
-import { SubgraphTimeoutError } from './fetcher';
+import { signingFetcher, SubgraphTimeoutError, VIEWER_TO_SIGN_HEADER } from './fetcher';
 
 /**
  * One subgraph behind the gateway: signs the viewer for it, carries the request id, and turns a
@@ -14,16 +14,17 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     private readonly subgraph: string,
     url: string,
     fetcher: Fetcher,
-    private readonly internalSecret: string,
+    internalSecret: string,
   ) {
-    super({ url, fetcher });
+    // The fetcher signs each call over the bytes it sends (the body is serialized after willSendRequest).
+    super({ url, fetcher: signingFetcher(fetcher, internalSecret) });
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     const headers = request.http?.headers;
     if (!headers || !context.viewer) return;
-    // The signature is made per request so it is always fresh for the 60 s window.
-    headers.set(VIEWER_HEADER, signViewer(context.viewer, this.internalSecret));
+    // The viewer to sign: signingFetcher signs it once per call, over the method, path and exact body sent.
+    headers.set(VIEWER_TO_SIGN_HEADER, encodeViewer(context.viewer));
     headers.set(REQUEST_ID_HEADER, context.requestId);
     context.subgraphFetches += 1;
   }

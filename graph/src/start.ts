@@ -103,7 +103,8 @@ async function main(): Promise<void> {
   await db.close();
   if (!seeded) say('database ready (demo data already loaded)');
 
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, PORT: '' };
+  // Every child would bind the same METRICS_PORT: on one machine each serves /metrics on its own port (local callers).
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, PORT: '', METRICS_PORT: '' };
   // <NAME>_PORT moves one subgraph (e.g. STORES_PORT=5101); the gateway is told where it went.
   const portOf = (name: string, dflt: number) => Number(process.env[`${name.toUpperCase()}_PORT`] ?? dflt);
   for (const subgraph of SUBGRAPHS) {

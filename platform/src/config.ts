@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEV_INTERNAL_SECRET, isDevelopmentSecret } from './auth/dev-defaults';
 
 /** Settings every service reads. Services extend this with their own fields. */
 export const baseConfigShape = {
@@ -13,9 +14,9 @@ export const baseConfigShape = {
   /** Port of the embedded database's Postgres wire protocol (pglite-socket). */
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   /** HMAC key for the viewer header the gateway signs for subgraphs. */
-  INTERNAL_SECRET: z.string().min(16, 'INTERNAL_SECRET must be at least 16 characters').default('dev-internal-secret-change-me'),
-  /** Seconds a signed viewer header stays valid. */
-  VIEWER_MAX_AGE_S: z.coerce.number().int().min(1).max(600).default(60),
+  INTERNAL_SECRET: z.string().min(16, 'INTERNAL_SECRET must be at least 16 characters').default(DEV_INTERNAL_SECRET),
+  /** Seconds a signed viewer header stays valid: what clock skew between gateway and subgraphs needs. */
+  VIEWER_MAX_AGE_S: z.coerce.number().int().min(1).max(600).default(30),
   /** Key prefix of the Redis event streams (one stream per topic). */
   EVENT_STREAM_PREFIX: z.string().min(1).max(100).default('events:'),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
@@ -25,19 +26,67 @@ export type BaseConfig = z.infer<z.ZodObject<typeof baseConfigShape>>;
 
 export class ConfigError extends Error {}
 
+/** Shortest secret accepted in production, in bytes (`openssl rand -hex 32` prints 64). */
+export const MIN_PRODUCTION_SECRET_BYTES = 32;
+
+/** Settings whose values never appear in a config error (only their length). */
+const SECRET_KEYS: ReadonlySet<string> = new Set(['INTERNAL_SECRET', 'JWT_SECRET']);
+
+const MAKE_ONE = 'make one with: openssl rand -hex 32';
+
+export interface ConfigProblem {
+  key: string;
+  message: string;
+}
+
+/**
+ * The production rule for secrets, for any config shape: with NODE_ENV=production a shape that reads
+ * INTERNAL_SECRET needs one (no development default), and a shape that reads JWT_SECRET needs one unless it
+ * verifies tokens with JWT_JWKS_URL. A given secret must be at least 32 bytes and no development default.
+ * Development and test keep their built-in defaults.
+ */
+export function productionSecretProblems(shape: z.ZodRawShape, env: NodeJS.ProcessEnv): ConfigProblem[] {
+  if (env.NODE_ENV !== 'production') return [];
+  const problems: ConfigProblem[] = [];
+  const check = (key: string, value: string, whenMissing: string | null) => {
+    const bytes = Buffer.byteLength(value, 'utf8');
+    if (bytes === 0) {
+      if (whenMissing) problems.push({ key, message: `${whenMissing} (${MAKE_ONE})` });
+    } else if (isDevelopmentSecret(value)) {
+      problems.push({ key, message: `a development default is refused in production (${MAKE_ONE})` });
+    } else if (bytes < MIN_PRODUCTION_SECRET_BYTES) {
+      problems.push({ key, message: `must be at least ${MIN_PRODUCTION_SECRET_BYTES} bytes in production, got ${bytes} bytes (${MAKE_ONE})` });
+    }
+  };
+  if ('INTERNAL_SECRET' in shape) check('INTERNAL_SECRET', env.INTERNAL_SECRET ?? '', 'required in production');
+  if ('JWT_SECRET' in shape) {
+    const jwks = 'JWT_JWKS_URL' in shape && !!env.JWT_JWKS_URL;
+    check('JWT_SECRET', env.JWT_SECRET ?? '', jwks ? null : 'required in production unless JWT_JWKS_URL is set');
+  }
+  return problems;
+}
+
 /**
  * Parses the environment with zod. A wrong or missing value becomes one clear line:
- * `config: PORT: expected a number (got "abc")`.
+ * `config: PORT: expected a number (got "abc")`. With NODE_ENV=production the secrets must also pass
+ * productionSecretProblems. A secret's value is never printed, only its length.
  */
 export function parseConfig<S extends z.ZodRawShape>(shape: S, env: NodeJS.ProcessEnv = process.env): z.infer<z.ZodObject<S>> {
   const schema = z.object(shape);
   const result = schema.safeParse(env);
-  if (result.success) return result.data;
-  const parts = result.error.issues.map((i) => {
-    const key = i.path.join('.');
-    const got = env[key];
-    return `${key}: ${i.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`;
-  });
+  const parts: string[] = [];
+  const badKeys = new Set<string>();
+  if (!result.success) {
+    for (const i of result.error.issues) {
+      const key = i.path.join('.');
+      badKeys.add(key);
+      const got = env[key];
+      const shown = got === undefined ? '' : SECRET_KEYS.has(key) ? ` (got ${Buffer.byteLength(got, 'utf8')} bytes)` : ` (got ${JSON.stringify(got)})`;
+      parts.push(`${key}: ${i.message}${shown}`);
+    }
+  }
+  for (const p of productionSecretProblems(shape, env)) if (!badKeys.has(p.key)) parts.push(`${p.key}: ${p.message}`);
+  if (result.success && parts.length === 0) return result.data;
   throw new ConfigError(`config: ${parts.join('; ')}`);
 }
 

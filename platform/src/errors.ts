@@ -63,22 +63,29 @@ export async function payloadFrom<T extends object>(fn: () => Promise<T>): Promi
   }
 }
 
-const KNOWN: ReadonlySet<string> = new Set<ErrorCode | 'GRAPHQL_VALIDATION_FAILED' | 'GRAPHQL_PARSE_FAILED' | 'BAD_REQUEST' | 'PERSISTED_QUERY_NOT_FOUND' | 'OPERATION_RESOLUTION_FAILURE'>([
+/** Codes of the client's mistakes and refusals: passed to the client as they are, logged at info without a stack. */
+export const CLIENT_ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode | 'GRAPHQL_VALIDATION_FAILED' | 'GRAPHQL_PARSE_FAILED' | 'BAD_REQUEST' | 'PERSISTED_QUERY_NOT_FOUND' | 'PERSISTED_QUERY_NOT_SUPPORTED' | 'OPERATION_RESOLUTION_FAILURE'>([
   'UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'RATE_LIMITED', 'QUERY_TOO_EXPENSIVE',
-  'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE',
+  'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
 ]);
 
 /**
- * Apollo formatError: known codes pass through; anything else is masked as INTERNAL_SERVER_ERROR
- * and logged with the request id, which the client also gets to quote to support.
+ * Apollo formatError: a client error (CLIENT_ERROR_CODES) passes through, logged at info with its code, message
+ * and path (no stack: it is not the service's fault); anything else is masked as INTERNAL_SERVER_ERROR and
+ * logged at error level with the request id, which the client also gets to quote to support.
  */
 export function maskError(formatted: GraphQLFormattedError, original: unknown): GraphQLFormattedError {
-  const code = formatted.extensions?.code;
-  if (typeof code === 'string' && KNOWN.has(code)) {
-    const { stacktrace: _s, ...ext } = formatted.extensions ?? {};
-    return { ...formatted, extensions: ext };
-  }
+  const given = formatted.extensions?.code;
+  // A literal a custom scalar refused (invalidScalarValue) is bad input, as the same value in a variable is.
+  const code = given === 'GRAPHQL_VALIDATION_FAILED' && typeof formatted.extensions?.scalar === 'string' ? 'BAD_USER_INPUT' : given;
   const req = currentRequest();
+  if (typeof code === 'string' && CLIENT_ERROR_CODES.has(code)) {
+    const { stacktrace: _s, ...ext } = formatted.extensions ?? {};
+    // The message may echo the input (a coercion error quotes the value): cut short, so a log line stays a line.
+    req?.logger.info({ code, message: formatted.message.slice(0, 300), path: formatted.path }, 'client error');
+    return { ...formatted, extensions: { ...ext, code } };
+  }
   req?.logger.error({ err: original instanceof Error ? (original as { originalError?: unknown }).originalError ?? original : original, path: formatted.path }, 'internal error');
   return {
     message: 'Internal server error',
@@ -87,3 +94,4 @@ export function maskError(formatted: GraphQLFormattedError, original: unknown): 
     extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: req?.requestId },
   };
 }
+

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import crypto from 'node:crypto';
+import net from 'node:net';
 import type { ApolloServer, BaseContext } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
 import type { Logger } from 'pino';
@@ -13,8 +14,11 @@ export interface HttpServiceOptions<C extends BaseContext> {
   service: string;
   logger: Logger;
   apollo: ApolloServer<C>;
-  /** Builds the GraphQL context, or answers the request itself (e.g. 401) and returns null. */
-  context: (req: http.IncomingMessage, res: http.ServerResponse, state: RequestState) => Promise<C | null>;
+  /**
+   * Builds the GraphQL context, or answers the request itself (e.g. 401) and returns null. `body` is the
+   * request body exactly as received (a subgraph verifies the viewer signature over it).
+   */
+  context: (req: http.IncomingMessage, res: http.ServerResponse, state: RequestState, body: Buffer) => Promise<C | null>;
   /** Readiness check behind /readyz (database reachable, ...). */
   ready?: () => Promise<boolean>;
   /** Extra plain HTTP routes, "METHOD /path" or a prefix ending in "*". */
@@ -22,12 +26,66 @@ export interface HttpServiceOptions<C extends BaseContext> {
   /** Largest accepted request body. */
   maxBodyBytes?: number;
   graphqlPath?: string;
+  /**
+   * Serve /metrics on this port, to loopback callers only (default true). False when the metrics have a
+   * port of their own (METRICS_PORT, createMetricsServer): then /metrics is not found here.
+   */
+  metricsOnServicePort?: boolean;
+}
+
+const FORWARDING_HEADERS = ['forwarded', 'x-forwarded-for', 'x-real-ip'] as const;
+
+/** 127.0.0.0/8, ::1 and their IPv4-mapped form (::ffff:127.x.y.z). */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (!address) return false;
+  const a = address.toLowerCase();
+  const v4 = a.startsWith('::ffff:') ? a.slice('::ffff:'.length) : a;
+  if (net.isIPv4(v4)) return v4.startsWith('127.');
+  return a === '::1' || a === '0:0:0:0:0:0:0:1';
+}
+
+/**
+ * Who may read /metrics on a service port: a caller on this machine (loopback peer address) that did not
+ * come through a proxy (a local reverse proxy forwarding the world would otherwise look local).
+ */
+export function mayReadMetrics(req: http.IncomingMessage): boolean {
+  return isLoopbackAddress(req.socket.remoteAddress) && FORWARDING_HEADERS.every((h) => req.headers[h] === undefined);
+}
+
+async function sendMetrics(res: http.ServerResponse): Promise<void> {
+  const text = await registry.metrics();
+  res.writeHead(200, { 'content-type': registry.contentType });
+  res.end(text);
+}
+
+/**
+ * The Prometheus endpoint on a port of its own (METRICS_PORT): GET /metrics to whoever reaches the port
+ * (bind it to an address only the scraper reaches), everything else not found.
+ */
+export function createMetricsServer(): http.Server {
+  return http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://local');
+    if (url.pathname !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) return sendClientError(res, 404, 'NOT_FOUND', 'not found');
+    sendMetrics(res).catch(() => {
+      if (!res.headersSent) sendJson(res, 500, { error: 'metrics unavailable' });
+      else res.end();
+    });
+  });
 }
 
 export function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
+}
+
+/**
+ * A refusal the HTTP front answers itself, in the GraphQL error shape with a typed code
+ * (`{ errors: [{ message, extensions: { code } }] }`), logged at info without a stack: the client's mistake.
+ */
+export function sendClientError(res: http.ServerResponse, status: number, code: string, message: string, logger?: Logger): void {
+  logger?.info({ status, code, message }, 'client error');
+  sendJson(res, status, { errors: [{ message, extensions: { code } }] });
 }
 
 function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | null> {
@@ -86,25 +144,24 @@ export function createHttpService<C extends BaseContext>(opts: HttpServiceOption
           const ok = opts.ready ? await opts.ready() : true;
           return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', service: opts.service });
         }
-        if (url.pathname === '/metrics') {
-          const text = await registry.metrics();
-          res.writeHead(200, { 'content-type': registry.contentType });
-          return void res.end(text);
+        if (url.pathname === '/metrics' && opts.metricsOnServicePort !== false) {
+          if (!mayReadMetrics(req)) return sendClientError(res, 403, 'FORBIDDEN', 'metrics are served to local callers only (or on METRICS_PORT)', state.logger);
+          return await sendMetrics(res);
         }
         const body = await readBody(req, limit);
-        if (body === null) return sendJson(res, 413, { errors: [{ message: 'request body too large', extensions: { code: 'BAD_REQUEST' } }] });
+        if (body === null) return sendClientError(res, 413, 'BAD_REQUEST', 'request body too large', state.logger);
         const handler = findRoute(routes, req.method ?? 'GET', url.pathname);
         if (handler) return void (await handler(req, res, body));
-        if (url.pathname !== gqlPath) return sendJson(res, 404, { error: 'not found' });
+        if (url.pathname !== gqlPath) return sendClientError(res, 404, 'NOT_FOUND', 'not found', state.logger);
 
-        const context = await opts.context(req, res, state);
+        const context = await opts.context(req, res, state, body);
         if (context === null) return;
         let parsed: unknown = undefined;
         if (body.length) {
           try {
             parsed = JSON.parse(body.toString('utf8'));
           } catch {
-            return sendJson(res, 400, { errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+            return sendClientError(res, 400, 'BAD_REQUEST', 'request body is not valid JSON', state.logger);
           }
         }
         const headers = new HeaderMap();

@@ -28,3 +28,4 @@ export * from './ids';
 export * from './jobs';
 export * from './auth/fences';
 export * from './auth/permissions';
+export * from './input-guard';

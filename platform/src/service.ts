@@ -6,7 +6,7 @@ import { baseConfigShape, loadConfigOrExit, z, type BaseConfig } from './config'
 import { Database } from './db/database';
 import { resolveDatabaseUrl, type EmbeddedPostgres } from './db/embedded';
 import { migrateSubgraph } from './db/migrate';
-import { listen, type RouteHandler } from './http';
+import { createMetricsServer, listen, type RouteHandler } from './http';
 import { createLogger } from './logging';
 import { createSubgraphServer, type SubgraphContext } from './subgraph';
 import type { Scope } from './auth/scope';
@@ -49,7 +49,14 @@ export interface SubgraphDefinition<L = unknown> {
  * inside `createServer`, so subgraphs of different loader types fit in one list.
  */
 export interface Subgraph extends Omit<SubgraphDefinition, 'resolvers' | 'loaders'> {
-  createServer(opts: { db: Database; logger: Logger; config: BaseConfig; routes?: Record<string, RouteHandler> }): Promise<{ server: http.Server; stop(): Promise<void> }>;
+  createServer(opts: {
+    db: Database;
+    logger: Logger;
+    config: BaseConfig;
+    routes?: Record<string, RouteHandler>;
+    /** Serve /metrics on the service port to loopback callers (default true); false when METRICS_PORT serves them. */
+    metricsOnServicePort?: boolean;
+  }): Promise<{ server: http.Server; stop(): Promise<void> }>;
 }
 
 /** A subgraph's src/index.ts exports `defineSubgraph({...})`: the definition, checked, ready to register. */
@@ -65,6 +72,7 @@ export function defineSubgraph<L>(def: SubgraphDefinition<L>): Subgraph {
         db: opts.db,
         loaders,
         routes: opts.routes,
+        metricsOnServicePort: opts.metricsOnServicePort,
         logger: opts.logger,
         internalSecret: opts.config.INTERNAL_SECRET,
         viewerMaxAgeS: opts.config.VIEWER_MAX_AGE_S,
@@ -87,39 +95,68 @@ export function subgraphPaths(def: Pick<SubgraphDefinition, 'name' | 'dir'>) {
 
 export interface RunningSubgraph {
   port: number;
+  /** The port of /metrics when it has its own (metricsPort), else undefined: then it is on `port`, loopback only. */
+  metricsPort?: number;
   server: http.Server;
   deps: SubgraphDeps;
   stop(): Promise<void>;
 }
 
-/** Starts a subgraph on an existing database (tests, `npm start`): migrate, serve, background jobs. */
-export async function startSubgraph(def: Subgraph, opts: { db: Database; config: BaseConfig; port: number; logger?: Logger; host?: string }): Promise<RunningSubgraph> {
+/**
+ * Starts a subgraph on an existing database (tests, `npm start`): migrate, serve, background jobs. With
+ * `metricsPort` (METRICS_PORT), /metrics is served there (on `host`) and not on the service port.
+ */
+export async function startSubgraph(
+  def: Subgraph,
+  opts: { db: Database; config: BaseConfig; port: number; logger?: Logger; host?: string; metricsPort?: number },
+): Promise<RunningSubgraph> {
   const logger = opts.logger ?? createLogger(def.name, opts.config.LOG_LEVEL);
   const paths = subgraphPaths(def);
   await migrateSubgraph(opts.db, def.name, paths.migrationsDir);
   const deps: SubgraphDeps = { db: opts.db, logger, config: opts.config };
-  const { server, stop: stopServer } = await def.createServer({ db: opts.db, logger, config: opts.config, routes: def.routes?.(deps) });
+  const { server, stop: stopServer } = await def.createServer({
+    db: opts.db,
+    logger,
+    config: opts.config,
+    routes: def.routes?.(deps),
+    metricsOnServicePort: opts.metricsPort === undefined,
+  });
   const stopEvents =
     def.events.publishes.length || def.events.consumes.length
       ? await startServiceEvents({ ...deps, schema: def.name, publishes: def.events.publishes.length > 0, consumes: [...def.events.consumes] })
       : async () => undefined;
   const stopJobs = startJobs(def.jobs, deps);
   const port = await listen(server, opts.port, opts.host ?? '127.0.0.1');
+  const metricsServer = opts.metricsPort === undefined ? undefined : createMetricsServer();
+  const metricsPort = metricsServer ? await listen(metricsServer, opts.metricsPort ?? 0, opts.host ?? '127.0.0.1') : undefined;
   return {
     port,
+    metricsPort,
     server,
     deps,
     async stop() {
       await stopJobs();
       await stopEvents();
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
+      for (const s of metricsServer ? [server, metricsServer] : [server]) {
+        s.closeAllConnections();
+        await new Promise<void>((r) => s.close(() => r()));
+      }
       await stopServer();
     },
   };
 }
 
-export const subgraphConfigShape = { ...baseConfigShape, PORT: z.coerce.number().int().min(0).max(65535).optional(), HOST: z.string().default('0.0.0.0') };
+/** An optional port setting: unset or empty is undefined. */
+const optionalPort = z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(65535).optional());
+
+export const subgraphConfigShape = {
+  ...baseConfigShape,
+  PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** Loopback unless told otherwise; the Docker image sets HOST=0.0.0.0. */
+  HOST: z.string().default('127.0.0.1'),
+  /** A port of its own for /metrics (on HOST); without it /metrics is on the service port, loopback callers only. */
+  METRICS_PORT: optionalPort,
+};
 
 /** A subgraph's src/main.ts: config from the environment, database (or the embedded one), graceful stop. */
 export async function runSubgraphMain(def: Subgraph): Promise<void> {
@@ -130,8 +167,8 @@ export async function runSubgraphMain(def: Subgraph): Promise<void> {
     const resolved = await resolveDatabaseUrl(config);
     embedded = resolved.server;
     const db = new Database({ url: resolved.url, service: def.name, max: config.DB_POOL_MAX, embedded: resolved.embedded });
-    const running = await startSubgraph(def, { db, config, port: config.PORT ?? def.port, logger, host: config.HOST });
-    logger.info({ port: running.port, embedded: resolved.embedded }, `${def.name} subgraph ready`);
+    const running = await startSubgraph(def, { db, config, port: config.PORT ?? def.port, logger, host: config.HOST, metricsPort: config.METRICS_PORT });
+    logger.info({ port: running.port, metricsPort: running.metricsPort, embedded: resolved.embedded }, `${def.name} subgraph ready`);
     const shutdown = async (signal: string) => {
       logger.info({ signal }, 'stopping');
       await running.stop();

@@ -12,6 +12,7 @@ import { verifyViewerHeader, VIEWER_HEADER } from './auth/viewer-header';
 import type { Viewer } from './auth/viewer';
 import type { Database } from './db/database';
 import { maskError, payloadFrom, type UserError } from './errors';
+import { requestGuardPlugin } from './input-guard';
 import { createHttpService, sendJson, type RouteHandler } from './http';
 
 /**
@@ -40,6 +41,8 @@ export interface SubgraphOptions<L> {
   viewerMaxAgeS: number;
   ready?: () => Promise<boolean>;
   routes?: Record<string, RouteHandler>;
+  /** Serve /metrics on the service port to loopback callers (default true); false when METRICS_PORT serves them. */
+  metricsOnServicePort?: boolean;
 }
 
 export function buildSchemaFor<C extends { viewer: Viewer }>(schemaFile: string, resolvers: GraphQLResolverMap<C>) {
@@ -67,7 +70,8 @@ export function commandResolvers<M extends Record<string, AnyCommand>>(
 
 /**
  * A subgraph's HTTP service. Every /graphql request, `_service` and `_entities` included, must carry
- * the gateway's fresh signed viewer header, else 401: nobody goes around the gateway.
+ * the gateway's fresh signed viewer header, made for this very request (its method, path and exact body
+ * bytes), else 401: nobody goes around the gateway, and a captured header serves no other operation.
  */
 export async function createSubgraphServer<L>(opts: SubgraphOptions<L>): Promise<{ server: http.Server; apollo: ApolloServer<SubgraphContext<L>> }> {
   const apollo = new ApolloServer<SubgraphContext<L>>({
@@ -77,7 +81,7 @@ export async function createSubgraphServer<L>(opts: SubgraphOptions<L>): Promise
     csrfPrevention: false,
     includeStacktraceInErrorResponses: false,
     // No federated traces (ftv1) for callers: they would reveal resolver timings.
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), requestGuardPlugin()],
   });
   await apollo.start();
   const server = createHttpService<SubgraphContext<L>>({
@@ -86,9 +90,11 @@ export async function createSubgraphServer<L>(opts: SubgraphOptions<L>): Promise
     apollo,
     ready: opts.ready,
     routes: opts.routes,
-    context: async (req, res, state) => {
+    metricsOnServicePort: opts.metricsOnServicePort,
+    context: async (req, res, state, body) => {
       const raw = req.headers[VIEWER_HEADER];
-      const check = verifyViewerHeader(typeof raw === 'string' ? raw : undefined, opts.internalSecret, opts.viewerMaxAgeS);
+      const request = { method: req.method ?? 'GET', path: req.url ?? '/', body };
+      const check = verifyViewerHeader(typeof raw === 'string' ? raw : undefined, opts.internalSecret, opts.viewerMaxAgeS, request);
       if (!check.ok) {
         state.logger.warn({ reason: check.reason }, 'rejected unsigned subgraph request');
         sendJson(res, 401, { errors: [{ message: `subgraph requests must come through the gateway (${check.reason} viewer signature)`, extensions: { code: 'UNAUTHENTICATED' } }] });

@@ -1,4 +1,4 @@
-import { SignJWT, jwtVerify, createRemoteJWKSet, type JWTPayload } from 'jose';
+import { SignJWT, jwtVerify, createRemoteJWKSet, errors, type JWTPayload, type JWTVerifyOptions } from 'jose';
 import { ROLES, makeViewer, missingClaims, type Role, type Viewer } from './viewer';
 
 export interface JwtSettings {
@@ -8,7 +8,14 @@ export interface JwtSettings {
   jwksUrl?: string | undefined;
   issuer?: string | undefined;
   audience?: string | undefined;
+  /** Longest lifetime (exp − iat) accepted, in seconds; default DEFAULT_JWT_MAX_LIFETIME_S (gateway: JWT_MAX_LIFETIME_S). */
+  maxLifetimeSeconds?: number | undefined;
 }
+
+/** Default longest token lifetime (exp − iat): one day. */
+export const DEFAULT_JWT_MAX_LIFETIME_S = 86_400;
+/** Clock skew tolerated on exp, nbf and iat, in seconds. */
+export const JWT_CLOCK_TOLERANCE_S = 5;
 
 export class InvalidTokenError extends Error {}
 
@@ -43,16 +50,45 @@ export function viewerFromClaims(p: JWTPayload): Viewer {
 
 export type TokenVerifier = (token: string) => Promise<Viewer>;
 
+/** Claims every token must carry: a token without an expiry would be valid forever. */
+const REQUIRED_CLAIMS = ['exp', 'iat'];
+
+/**
+ * Verifies a bearer token: signature (HS256 with the secret, or RS256/ES256 from the JWKS), `exp` and `iat`
+ * present, not expired, `nbf` reached, `iat` not in the future, lifetime (exp − iat) at most
+ * maxLifetimeSeconds, issuer and audience when configured, then the role claims. Any failure is an
+ * InvalidTokenError, which the gateway answers with 401 UNAUTHENTICATED.
+ */
 export function createTokenVerifier(s: JwtSettings): TokenVerifier {
-  const options = { issuer: s.issuer, audience: s.audience, clockTolerance: 5 };
+  const maxLifetime = s.maxLifetimeSeconds ?? DEFAULT_JWT_MAX_LIFETIME_S;
+  if (!Number.isInteger(maxLifetime) || maxLifetime < 1) throw new Error(`the JWT max lifetime must be a positive number of seconds (got ${maxLifetime})`);
+  const options: JWTVerifyOptions = {
+    issuer: s.issuer,
+    audience: s.audience,
+    clockTolerance: JWT_CLOCK_TOLERANCE_S,
+    requiredClaims: REQUIRED_CLAIMS,
+    // refuses an iat older than the lifetime allows, and an iat in the future
+    maxTokenAge: maxLifetime,
+  };
+  const checked = (payload: JWTPayload): Viewer => {
+    const { exp, iat } = payload;
+    if (typeof exp !== 'number' || typeof iat !== 'number') throw new InvalidTokenError('token must carry exp and iat');
+    if (exp - iat > maxLifetime) throw new InvalidTokenError(`token lifetime (exp - iat) exceeds ${maxLifetime} s`);
+    return viewerFromClaims(payload);
+  };
+  const refusal = (e: unknown): InvalidTokenError => {
+    if (e instanceof InvalidTokenError) return e;
+    if (e instanceof errors.JWTClaimValidationFailed && e.reason === 'missing') return new InvalidTokenError(`token has no ${e.claim} claim`);
+    return new InvalidTokenError('invalid or expired token');
+  };
   if (s.jwksUrl) {
     const jwks = createRemoteJWKSet(new URL(s.jwksUrl));
     return async (token) => {
       try {
         const { payload } = await jwtVerify(token, jwks, { ...options, algorithms: ['RS256', 'ES256'] });
-        return viewerFromClaims(payload);
+        return checked(payload);
       } catch (e) {
-        throw e instanceof InvalidTokenError ? e : new InvalidTokenError('invalid or expired token');
+        throw refusal(e);
       }
     };
   }
@@ -61,14 +97,14 @@ export function createTokenVerifier(s: JwtSettings): TokenVerifier {
   return async (token) => {
     try {
       const { payload } = await jwtVerify(token, key, { ...options, algorithms: ['HS256'] });
-      return viewerFromClaims(payload);
+      return checked(payload);
     } catch (e) {
-      throw e instanceof InvalidTokenError ? e : new InvalidTokenError('invalid or expired token');
+      throw refusal(e);
     }
   };
 }
 
-/** A development token (HS256), as `npm run token` prints. */
+/** A development token (HS256), as `npm run token` prints: always with iat and exp (default lifetime 12 h). */
 export async function signDevToken(v: Partial<Viewer> & { role: Role }, s: { secret: string; issuer?: string; audience?: string; ttlSeconds?: number }): Promise<string> {
   const claims: Record<string, unknown> = { role: v.role };
   for (const k of ['brandId', 'franchiseeId', 'storeId', 'guideId', 'partnerBrandId', 'memberId'] as const) if (v[k]) claims[k] = v[k];

@@ -1,0 +1,59 @@
+// With NODE_ENV=production and no secrets (or the development ones), every service refuses to start with
+// one line starting with `config:` and exit code 1, before it opens a port or a database.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { DEV_INTERNAL_SECRET, DEV_JWT_SECRET } from '@retail/platform';
+import { SUBGRAPHS } from '@retail/graph';
+
+const ROOT = path.resolve(__dirname, '..');
+
+interface Exit {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a TypeScript entry under tsx with only the given environment (plus PATH). */
+function run(entry: string, env: Record<string, string>): Promise<Exit> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', entry],
+      // a bogus database and port 0 (npm start: its own GATEWAY_PORT): should a service start anyway, it fails or
+      // times out instead of touching anything
+      { cwd: ROOT, timeout: 30_000, env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', LOG_LEVEL: 'silent', ...(entry.startsWith('graph/') ? {} : { PORT: '0' }), ...env } },
+      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
+    );
+  });
+}
+
+const entries: [string, string][] = [
+  ['gateway', 'gateway/src/main.ts'],
+  ...SUBGRAPHS.map((s): [string, string] => [`subgraph ${s.name}`, path.relative(ROOT, path.join(s.dir, 'src/main.ts'))]),
+  ['npm start', 'graph/src/start.ts'],
+];
+
+describe.each(entries)('%s with NODE_ENV=production', (name, entry) => {
+  it('refuses to start without INTERNAL_SECRET', async () => {
+    const r = await run(entry, { NODE_ENV: 'production' });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trimEnd()).toMatch(/^config: INTERNAL_SECRET: required in production \(make one with: openssl rand -hex 32\)/);
+    expect(r.stderr.trimEnd()).not.toContain('\n');
+    if (name === 'gateway') expect(r.stderr).toContain('JWT_SECRET: required in production unless JWT_JWKS_URL is set');
+  });
+
+  it('refuses the development secrets', async () => {
+    const r = await run(entry, { NODE_ENV: 'production', INTERNAL_SECRET: DEV_INTERNAL_SECRET, JWT_SECRET: DEV_JWT_SECRET });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trimEnd()).toMatch(/^config: INTERNAL_SECRET: a development default is refused in production/);
+    expect(r.stderr.trimEnd()).not.toContain('\n');
+    expect(r.stderr).not.toContain(DEV_INTERNAL_SECRET);
+    if (name === 'gateway') expect(r.stderr).toContain('JWT_SECRET: a development default is refused in production');
+  });
+});
+
+test('the gateway refuses a short JWT_SECRET in production', async () => {
+  const r = await run('gateway/src/main.ts', { NODE_ENV: 'production', INTERNAL_SECRET: 'f3a9c1d4e5b60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90', JWT_SECRET: 'only-twenty-bytes-xx' });
+  expect(r.code).toBe(1);
+  expect(r.stderr.trimEnd()).toBe('config: JWT_SECRET: must be at least 32 bytes in production, got 20 bytes (make one with: openssl rand -hex 32)');
+});
