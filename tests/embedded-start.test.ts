@@ -8,7 +8,8 @@ import { postGraphQL } from '@retail/platform/testing';
 import { signDevToken } from '@retail/platform';
 
 const ROOT = path.resolve(__dirname, '..');
-const base = 30000 + Math.floor(Math.random() * 20000);
+// Below Linux's ephemeral range (32768+), where client sockets could already hold the port.
+const base = 20000 + Math.floor(Math.random() * 12000);
 const ports = { gateway: base, stores: base + 1, products: base + 3, pg: base + 9 };
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'retail-start-'));
 const JWT_SECRET = 'embedded-start-jwt-secret-0123456789';

@@ -11,7 +11,8 @@ import { startTestGraph, TEST_JWT_SECRET, type TestGraph } from './support/graph
 import { tokenFor } from './support/tokens';
 
 const ROOT = path.resolve(__dirname, '..');
-const base = 30000 + Math.floor(Math.random() * 20000);
+// Below Linux's ephemeral range (32768+), where client sockets could already hold the port.
+const base = 20000 + Math.floor(Math.random() * 12000);
 const ports = { gateway: base, stores: base + 1, products: base + 3 };
 let output = '';
 let proc: ChildProcess | undefined;

@@ -1,6 +1,7 @@
 // Writes that cross subgraphs travel as events (docs/architecture.md §6): a store handed to another operator in
 // `stores` reaches `products` through the outbox, the relay, Redis Streams and a deduplicating consumer,
 // so the new operator sees the store's stock levels and the old one no longer does.
+import { eventApplyLag } from '@retail/platform';
 import { startTestGraph, type TestGraph } from './support/graph';
 import { tokenFor } from './support/tokens';
 
@@ -47,4 +48,38 @@ test('moving a store to another operator moves who sees its stock levels', async
   expect(processed[0]!.n).toBeGreaterThanOrEqual(1);
   const published = await graph.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM stores.outbox WHERE published_at IS NULL`);
   expect(published[0]!.n).toBe(0);
+  // reads may lag behind the handover; how much is measured for every consumer group and topic
+  const lag = (await eventApplyLag.get()).values.find((v) => v.metricName === 'event_apply_lag_seconds_count' && v.labels.topic === 'stores.store.changed' && v.labels.group === 'products');
+  expect(lag?.value).toBeGreaterThanOrEqual(1);
+});
+
+test("the old operator's writes are refused as soon as the handover returns, before the event arrives", async () => {
+  const admin = await tokenFor({ role: 'BRAND_ADMIN', brandId: 'brand-lng', scopes: ['stores:admin'] });
+  const franchiseeA = await tokenFor({ role: 'FRANCHISEE', brandId: 'brand-lng', franchiseeId: 'fr-lng-a' });
+  const franchiseeB = await tokenFor({ role: 'FRANCHISEE', brandId: 'brand-lng', franchiseeId: 'fr-lng-b' });
+  const setPrice = (token: string, amount: string) =>
+    graph.query<{ setStorePrice: { userErrors: { code: string }[] } }>(
+      `mutation { setStorePrice(input: { storeId: "store-lng-03", skuId: "sku-lng-br-2401-bk-75b", price: { amount: "${amount}", currency: "CNY" } }) { userErrors { code } } }`,
+      {},
+      token,
+    );
+  const adjust = (token: string, key: string) =>
+    graph.query<{ adjustStock: { userErrors: { code: string }[] } }>(
+      `mutation { adjustStock(input: { idempotencyKey: "${key}", storeId: "store-lng-03", skuId: "sku-lng-br-2401-bk-75b", delta: 1, reason: RECEIVED }) { userErrors { code } } }`,
+      {},
+      token,
+    );
+  expect((await setPrice(franchiseeA, '211')).data!.setStorePrice.userErrors).toEqual([]);
+  // Hold products' view of the store back, as a stalled event delivery would: the directory still names A.
+  await graph.db.query(`UPDATE products.store_directory SET updated_at = now() + interval '1 hour' WHERE store_id = 'store-lng-03'`);
+  const moved = await graph.query<{ updateStore: { userErrors: unknown[] } }>(
+    `mutation { updateStore(input: { storeId: "store-lng-03", franchiseeId: "fr-lng-b" }) { userErrors { code } } }`,
+    {},
+    admin,
+  );
+  expect(moved.data!.updateStore.userErrors).toEqual([]);
+  expect((await setPrice(franchiseeA, '1')).data!.setStorePrice.userErrors).toEqual([{ code: 'FORBIDDEN' }]);
+  expect((await adjust(franchiseeA, 'handover-a')).data!.adjustStock.userErrors).toEqual([{ code: 'FORBIDDEN' }]);
+  expect((await setPrice(franchiseeB, '212')).data!.setStorePrice.userErrors).toEqual([]);
+  expect((await adjust(franchiseeB, 'handover-b')).data!.adjustStock.userErrors).toEqual([]);
 });

@@ -2,7 +2,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { currentRequest } from './context';
 
 /** Protocol failures: GraphQL errors with extensions.code (docs/architecture.md §5). */
-export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'RATE_LIMITED' | 'QUERY_TOO_EXPENSIVE' | 'INTERNAL_SERVER_ERROR';
+export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'RATE_LIMITED' | 'QUERY_TOO_EXPENSIVE' | 'SERVICE_UNAVAILABLE' | 'INTERNAL_SERVER_ERROR';
 
 export function graphqlError(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...extra } });
@@ -85,6 +85,12 @@ export function maskError(formatted: GraphQLFormattedError, original: unknown): 
     // The message may echo the input (a coercion error quotes the value): cut short, so a log line stays a line.
     req?.logger.info({ code, message: formatted.message.slice(0, 300), path: formatted.path }, 'client error');
     return { ...formatted, extensions: { ...ext, code } };
+  }
+  if (code === 'SERVICE_UNAVAILABLE') {
+    // A dependency (another subgraph, the database) could not answer: not the client's mistake, not a bug; retryable.
+    const { stacktrace: _s, ...ext } = formatted.extensions ?? {};
+    req?.logger.warn({ code, message: formatted.message, path: formatted.path }, 'dependency unavailable');
+    return { ...formatted, extensions: { ...ext, code, retryable: true } };
   }
   req?.logger.error({ err: original instanceof Error ? (original as { originalError?: unknown }).originalError ?? original : original, path: formatted.path }, 'internal error');
   return {

@@ -29,3 +29,5 @@ export * from './jobs';
 export * from './auth/fences';
 export * from './auth/permissions';
 export * from './input-guard';
+export * from './peers';
+export * from './store-directory';

@@ -48,3 +48,15 @@ export const subgraphFetchDuration = new Histogram({
   buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
   registers: [registry],
 });
+
+/**
+ * How long after its commit an event was applied by a consumer group: the lag of every read model fed by
+ * events (e.g. products' store directory behind a store handover). Writes that must not lag ask the owner.
+ */
+export const eventApplyLag = new Histogram({
+  name: 'event_apply_lag_seconds',
+  help: 'Time from an event being committed by its writer to its being applied by a consumer group',
+  labelNames: ['topic', 'group'] as const,
+  buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+  registers: [registry],
+});

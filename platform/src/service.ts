@@ -12,12 +12,15 @@ import { createSubgraphServer, type SubgraphContext } from './subgraph';
 import type { Scope } from './auth/scope';
 import { startServiceEvents, type ConsumedTopic } from './events/service-events';
 import { startJobs, type Job } from './jobs';
+import { createPeers, type Peers } from './peers';
 
 /** What a subgraph's background work and routes are given. */
 export interface SubgraphDeps {
   db: Database;
   logger: Logger;
   config: BaseConfig;
+  /** Other subgraphs' internal fields, as a signed SERVICE viewer (never inside a transaction). */
+  peers: Peers;
 }
 
 /**
@@ -53,6 +56,7 @@ export interface Subgraph extends Omit<SubgraphDefinition, 'resolvers' | 'loader
     db: Database;
     logger: Logger;
     config: BaseConfig;
+    peers: Peers;
     routes?: Record<string, RouteHandler>;
     /** Serve /metrics on the service port to loopback callers (default true); false when METRICS_PORT serves them. */
     metricsOnServicePort?: boolean;
@@ -71,6 +75,7 @@ export function defineSubgraph<L>(def: SubgraphDefinition<L>): Subgraph {
         resolvers,
         db: opts.db,
         loaders,
+        peers: opts.peers,
         routes: opts.routes,
         metricsOnServicePort: opts.metricsOnServicePort,
         logger: opts.logger,
@@ -108,16 +113,18 @@ export interface RunningSubgraph {
  */
 export async function startSubgraph(
   def: Subgraph,
-  opts: { db: Database; config: BaseConfig; port: number; logger?: Logger; host?: string; metricsPort?: number },
+  opts: { db: Database; config: BaseConfig; port: number; logger?: Logger; host?: string; metricsPort?: number; peerUrls?: Record<string, string>; peers?: Peers },
 ): Promise<RunningSubgraph> {
   const logger = opts.logger ?? createLogger(def.name, opts.config.LOG_LEVEL);
   const paths = subgraphPaths(def);
   await migrateSubgraph(opts.db, def.name, paths.migrationsDir);
-  const deps: SubgraphDeps = { db: opts.db, logger, config: opts.config };
+  const peers = opts.peers ?? createPeers({ internalSecret: opts.config.INTERNAL_SECRET, urls: opts.peerUrls });
+  const deps: SubgraphDeps = { db: opts.db, logger, config: opts.config, peers };
   const { server, stop: stopServer } = await def.createServer({
     db: opts.db,
     logger,
     config: opts.config,
+    peers,
     routes: def.routes?.(deps),
     metricsOnServicePort: opts.metricsPort === undefined,
   });

@@ -13,6 +13,7 @@ import type { Viewer } from './auth/viewer';
 import type { Database } from './db/database';
 import { maskError, payloadFrom, type UserError } from './errors';
 import { requestGuardPlugin } from './input-guard';
+import { createPeers, type Peers } from './peers';
 import { createHttpService, sendJson, type RouteHandler } from './http';
 
 /**
@@ -24,6 +25,8 @@ export interface SubgraphContext<L = unknown> {
   viewer: Viewer;
   scope: Scope;
   loaders: L;
+  /** Other subgraphs' internal fields, as a signed SERVICE viewer (never inside a transaction). */
+  peers: Peers;
   requestId: string;
   logger: Logger;
 }
@@ -34,6 +37,8 @@ export interface SubgraphOptions<L> {
   schemaFile: string;
   resolvers: GraphQLResolverMap<SubgraphContext<L>>;
   db: Database;
+  /** Calls to other subgraphs (default: URLs from SUBGRAPH_URL_<NAME> or the supergraph). */
+  peers?: Peers;
   /** The request's loaders, built once per request from the caller's scope. */
   loaders: (db: Database, scope: Scope) => L;
   logger: Logger;
@@ -84,6 +89,7 @@ export async function createSubgraphServer<L>(opts: SubgraphOptions<L>): Promise
     plugins: [ApolloServerPluginInlineTraceDisabled(), requestGuardPlugin()],
   });
   await apollo.start();
+  const peers = opts.peers ?? createPeers({ internalSecret: opts.internalSecret });
   const server = createHttpService<SubgraphContext<L>>({
     service: opts.name,
     logger: opts.logger,
@@ -101,7 +107,7 @@ export async function createSubgraphServer<L>(opts: SubgraphOptions<L>): Promise
         return null;
       }
       const scope = scopeFromViewer(check.viewer);
-      return { db: opts.db, viewer: check.viewer, scope, loaders: opts.loaders(opts.db, scope), requestId: state.requestId, logger: state.logger };
+      return { db: opts.db, viewer: check.viewer, scope, loaders: opts.loaders(opts.db, scope), peers, requestId: state.requestId, logger: state.logger };
     },
   });
   return { server, apollo };

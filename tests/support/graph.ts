@@ -35,7 +35,9 @@ export async function startTestGraph(opts: { gatewayEnv?: Record<string, string>
   const subgraphs: Record<string, RunningSubgraph> = {};
   for (const subgraph of SUBGRAPHS) {
     const db = new Database({ url: database.url, service: subgraph.name, max: 10 });
-    subgraphs[subgraph.name] = await startSubgraph(subgraph, { db, config, port: 0 });
+    // Subgraphs start in registry order, so the ones a subgraph calls (stores) already have their URL.
+    const peerUrls = Object.fromEntries(Object.entries(subgraphs).map(([name, sg]) => [name, `http://127.0.0.1:${sg.port}/graphql`]));
+    subgraphs[subgraph.name] = await startSubgraph(subgraph, { db, config, port: 0, peerUrls });
   }
   const env: Record<string, string> = {};
   for (const [name, sg] of Object.entries(subgraphs)) env[`SUBGRAPH_URL_${name.toUpperCase()}`] = `http://127.0.0.1:${sg.port}/graphql`;

@@ -1,4 +1,5 @@
 import type { Database, Transaction } from '../db/database';
+import { eventApplyLag } from '../metrics';
 import { assertSchemaName } from './outbox';
 import type { EventEnvelope, EventTransport, SubscribeOptions, Subscription } from './transport';
 
@@ -26,16 +27,20 @@ export function consume<P = unknown>(
   return transport.subscribe(
     topic,
     group,
-    (envelope) =>
-      db.transaction(async (tx) => {
+    async (envelope) => {
+      const applied = await db.transaction(async (tx) => {
         // On real PostgreSQL a concurrent duplicate waits here on the unique key, then finds it taken.
         const fresh = await tx.query(
           `INSERT INTO ${s}.processed_events (consumer_group, event_id, topic) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING event_id`,
           [group, envelope.id, envelope.topic],
         );
-        if (fresh.length === 0) return;
+        if (fresh.length === 0) return false;
         await apply(tx, envelope as EventEnvelope<P>);
-      }),
+        return true;
+      });
+      const committed = Date.parse(envelope.occurredAt);
+      if (applied && Number.isFinite(committed)) eventApplyLag.observe({ topic: envelope.topic, group }, Math.max(0, Date.now() - committed) / 1000);
+    },
     options,
   );
 }

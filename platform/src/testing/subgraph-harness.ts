@@ -5,6 +5,13 @@ import { testConfig } from './config';
 import { createTestDatabase, type TestDatabase } from './databases';
 import { postGraphQL, signedHeaders, type GqlResponse } from './graphql';
 import { requestSqlStatements } from './metrics';
+import { graphqlError } from '../errors';
+import type { Peers } from '../peers';
+
+/** No other subgraph runs beside a subgraph under test: a call to one is SERVICE_UNAVAILABLE. */
+const unreachablePeers: Peers = {
+  query: (subgraph) => Promise.reject(graphqlError('SERVICE_UNAVAILABLE', `the ${subgraph} service is not running in this test`, { retryable: true })),
+};
 
 /** A caller as a test names it: a role and the ids that go with it. */
 export type TestViewer = Partial<Viewer> & { role: ViewerRole };
@@ -26,6 +33,8 @@ export interface SubgraphHarnessOptions {
   database?: TestDatabase | ((service: string) => Promise<TestDatabase>);
   /** Load the subgraph's demo data (default true). */
   seed?: boolean;
+  /** Stand-ins for the other subgraphs it calls (default: none reachable). */
+  peers?: Peers;
 }
 
 /**
@@ -38,7 +47,7 @@ export async function startSubgraphForTest(def: Subgraph, opts: SubgraphHarnessO
   const tdb = typeof given === 'function' ? await given(def.name) : given;
   let running: RunningSubgraph | undefined;
   try {
-    running = await startSubgraph(def, { db: tdb.db, config: testConfig(), port: 0 });
+    running = await startSubgraph(def, { db: tdb.db, config: testConfig(), port: 0, peers: opts.peers ?? unreachablePeers });
     if (opts.seed !== false) await def.seed(tdb.db);
   } catch (e) {
     await running?.stop();

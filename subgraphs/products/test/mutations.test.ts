@@ -2,10 +2,12 @@ import { errorCodes, startSubgraphForTest, type SubgraphHarness, type TestViewer
 import { applyStoreChanged, productsSubgraph } from '../src';
 import { ean13 } from '../src/demo/data';
 import { as } from './callers';
+import { DEMO_DIRECTORY_TIME, storesPeer } from './stores-peer';
 
 let h: SubgraphHarness;
+const stores = storesPeer();
 beforeAll(async () => {
-  h = await startSubgraphForTest(productsSubgraph);
+  h = await startSubgraphForTest(productsSubgraph, { peers: stores.peers });
 });
 afterAll(async () => {
   await h?.close();
@@ -304,5 +306,50 @@ describe('stores.store.changed', () => {
     await h.db.transaction((tx) => applyStoreChanged(tx, { id: 'store-lng-99', brandId: 'brand-lng', franchiseeId: null }));
     const res = await h.gql<{ adjustStock: { userErrors: unknown[] } }>(as.lngAdmin, `mutation { adjustStock(input: { idempotencyKey: "new-store", storeId: "store-lng-99", skuId: "sku-lng-br-2401-bk-75b", delta: 2, reason: RECEIVED }) { userErrors { code } } }`);
     expect(res.data!.adjustStock.userErrors).toEqual([]);
+  });
+});
+
+describe('a store handed to another operator', () => {
+  const SET = `mutation($input: SetStorePriceInput!) { setStorePrice(input: $input) { storePrice { amount } userErrors { code field } } }`;
+  const ADJUST = `mutation($input: AdjustStockInput!) { adjustStock(input: $input) { stock { onHand } userErrors { code field } } }`;
+  const input = { storeId: 'store-lng-04', skuId: 'sku-lng-br-2401-bk-75b' };
+  const price = (amount: string) => ({ ...input, price: { amount, currency: 'CNY' } });
+  let n = 0;
+  const stockIn = () => ({ ...input, idempotencyKey: `handover-${++n}`, delta: 1, reason: 'RECEIVED' });
+  const operatorInDirectory = async () =>
+    (await h.db.query<{ f: string }>(`SELECT franchisee_id AS f FROM products.store_directory WHERE store_id = 'store-lng-04'`))[0]?.f;
+
+  it('is out of the old operator\'s reach as soon as stores says so, before its event arrives', async () => {
+    expect(((await h.gql<{ setStorePrice: { userErrors: unknown[] } }>(as.lngFranchiseeA, SET, { input: price('201') })).data!.setStorePrice.userErrors)).toEqual([]);
+    stores.handOver('store-lng-04', 'fr-lng-b'); // the stores.store.changed event has not reached products
+    expect(await operatorInDirectory()).toBe('fr-lng-a');
+    const refused = [{ code: 'FORBIDDEN', field: ['input', 'storeId'] }];
+    expect((await h.gql<{ setStorePrice: { userErrors: unknown[] } }>(as.lngFranchiseeA, SET, { input: price('1') })).data!.setStorePrice.userErrors).toEqual(refused);
+    expect((await h.gql<{ adjustStock: { userErrors: unknown[] } }>(as.lngFranchiseeA, ADJUST, { input: stockIn() })).data!.adjustStock.userErrors).toEqual(refused);
+    expect(await operatorInDirectory()).toBe('fr-lng-b');
+    expect((await h.gql<{ setStorePrice: { userErrors: unknown[] } }>(as.lngFranchiseeB, SET, { input: price('202') })).data!.setStorePrice.userErrors).toEqual([]);
+    expect((await h.gql<{ adjustStock: { userErrors: unknown[] } }>(as.lngFranchiseeB, ADJUST, { input: stockIn() })).data!.adjustStock.userErrors).toEqual([]);
+  });
+
+  it('keeps the newer operator when the older event arrives late', async () => {
+    await h.db.transaction((tx) => applyStoreChanged(tx, { id: 'store-lng-04', brandId: 'brand-lng', franchiseeId: 'fr-lng-a', updatedAt: DEMO_DIRECTORY_TIME }));
+    expect(await operatorInDirectory()).toBe('fr-lng-b');
+  });
+
+  it('asks stores only for an operator\'s writes, and refuses them (retryable) while stores cannot answer', async () => {
+    const before = stores.calls.length;
+    expect((await h.gql<{ setStorePrice: { userErrors: unknown[] } }>(as.lngAdmin, SET, { input: price('203') })).data!.setStorePrice.userErrors).toEqual([]);
+    expect(stores.calls.length).toBe(before);
+    stores.setReachable(false);
+    try {
+      const res = await h.gql<{ setStorePrice: unknown }>(as.lngFranchiseeB, SET, { input: price('2') });
+      expect(res.errors?.map((e) => [e.extensions?.code, e.extensions?.retryable])).toEqual([['SERVICE_UNAVAILABLE', true]]);
+      const stock = await h.gql<{ adjustStock: unknown }>(as.lngFranchiseeB, ADJUST, { input: stockIn() });
+      expect(errorCodes(stock)).toEqual(['SERVICE_UNAVAILABLE']);
+    } finally {
+      stores.setReachable(true);
+    }
+    const amount = await h.gql<{ sku: { storePrice: { amount: string } } }>(as.anonymous, `{ sku(id: "sku-lng-br-2401-bk-75b") { storePrice(storeId: "store-lng-04") { amount } } }`);
+    expect(amount.data!.sku.storePrice.amount).toBe('203.00');
   });
 });

@@ -1,11 +1,11 @@
-import { idempotent, InputCheck, scopeKey, UserErrorException } from '@retail/platform';
+import { idempotent, InputCheck, operatorBeforeWrite, scopeKey, UserErrorException } from '@retail/platform';
 import { assertMayManageStore } from '../domain/permissions';
 import { skuSoldAt } from '../domain/sku-at-store';
 import type { ProductsContext } from '../loaders';
 import type { StockLevel } from '../model';
 import { skusByIds } from '../repo/skus';
 import { changeOnHand, recordMovements } from '../repo/stock';
-import { storeWithFence } from '../repo/store-directory';
+import { storeWithFence, upsertStoreEntry } from '../repo/store-directory';
 
 export type StockAdjustmentReason = 'RECEIVED' | 'STOCKTAKE' | 'DAMAGED' | 'TRANSFER_IN' | 'TRANSFER_OUT' | 'CUSTOMER_RETURN' | 'OTHER';
 
@@ -44,11 +44,15 @@ export async function adjustStock(ctx: ProductsContext, input: AdjustStockInput)
   validate(input);
   const { idempotencyKey, ...request } = input;
   const note = request.note?.trim() || null;
+  // An operator's write first asks stores who operates the store now: a handover takes effect at once.
+  const operator = await operatorBeforeWrite(ctx, input.storeId);
+  // Recorded on its own, so the directory learns of a handover even when this write is then refused.
+  if (operator) await upsertStoreEntry(ctx.db, operator, operator.updatedAt);
   const { response } = await idempotent(
     ctx.db,
     { schema: 'products', scope: scopeKey(scope), operation: 'adjustStock', key: idempotencyKey, request: { ...request, note } },
     async (tx) => {
-      const store = await storeWithFence(tx, scope, input.storeId);
+      const store = await storeWithFence(tx, scope, input.storeId, operator);
       assertMayManageStore(scope, store, 'adjustStock');
       const sku = skuSoldAt(store, (await skusByIds(tx, scope, [input.skuId]))[0], input.skuId);
       const key = { storeId: store.storeId, skuId: sku.id };

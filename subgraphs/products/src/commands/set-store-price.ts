@@ -1,11 +1,11 @@
-import { formatMoney, parseMoneyInput, UserErrorException, type Money, type MoneyInput } from '@retail/platform';
+import { formatMoney, operatorBeforeWrite, parseMoneyInput, UserErrorException, type Money, type MoneyInput } from '@retail/platform';
 import { assertMayManageStore } from '../domain/permissions';
 import { skuSoldAt } from '../domain/sku-at-store';
 import type { ProductsContext } from '../loaders';
 import type { Sku } from '../model';
 import { clearStorePrice, saveStorePrice } from '../repo/prices';
 import { skusByIds } from '../repo/skus';
-import { storeWithFence } from '../repo/store-directory';
+import { storeWithFence, upsertStoreEntry } from '../repo/store-directory';
 
 export interface SetStorePriceInput {
   storeId: string;
@@ -13,12 +13,18 @@ export interface SetStorePriceInput {
   price?: MoneyInput | null;
 }
 
-/** setStorePrice (千店千面): sets or (price null) clears a store's own price of a SKU. */
+/**
+ * setStorePrice (千店千面): sets or (price null) clears a store's own price of a SKU. An operator's write first
+ * asks stores who operates the store now (a handover takes effect at once, not when its event arrives).
+ */
 export async function setStorePrice(ctx: ProductsContext, input: SetStorePriceInput): Promise<{ sku: Sku; storePrice: Money }> {
   const { scope } = ctx;
   const price = input.price ? parseMoneyInput(input.price, ['input', 'price']) : null;
+  const operator = await operatorBeforeWrite(ctx, input.storeId);
+  // Recorded on its own, so the directory learns of a handover even when this write is then refused.
+  if (operator) await upsertStoreEntry(ctx.db, operator, operator.updatedAt);
   return ctx.db.transaction(async (tx) => {
-    const store = await storeWithFence(tx, scope, input.storeId);
+    const store = await storeWithFence(tx, scope, input.storeId, operator);
     assertMayManageStore(scope, store, 'setPrice');
     const sku = skuSoldAt(store, (await skusByIds(tx, scope, [input.skuId]))[0], input.skuId);
     const key = { storeId: store.storeId, skuId: sku.id };

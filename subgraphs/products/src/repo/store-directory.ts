@@ -1,4 +1,4 @@
-import { SqlParams, storeFence, type Queryable, type Scope, type StoreTable, type Transaction } from '@retail/platform';
+import { SqlParams, storeFence, type Queryable, type Scope, type StoreTable } from '@retail/platform';
 import type { StoreEntry, StoreInScope } from '../model';
 
 /**
@@ -7,12 +7,19 @@ import type { StoreEntry, StoreInScope } from '../model';
  */
 export const STORE_DIRECTORY: StoreTable = { table: 'products.store_directory', id: 'store_id', brand: 'brand_id', franchisee: 'franchisee_id' };
 
-/** A store with whether the scope reaches it; null when products has never heard of it. */
-export async function storeWithFence(q: Queryable, scope: Scope, storeId: string): Promise<StoreInScope | null> {
+/**
+ * A store with whether the scope reaches it; null when products has never heard of it. With `live` (what
+ * stores said just now, operatorBeforeWrite) the fence is checked against that instead of the directory, which
+ * may lag behind a handover.
+ */
+export async function storeWithFence(q: Queryable, scope: Scope, storeId: string, live: StoreEntry | null = null): Promise<StoreInScope | null> {
   const p = new SqlParams();
+  const from = live
+    ? `(VALUES (${p.add(live.storeId)}::text, ${p.add(live.brandId)}::text, ${p.add(live.franchiseeId)}::text)) AS d(store_id, brand_id, franchisee_id)`
+    : 'products.store_directory d';
   const rows = await q.query<StoreInScope>(
     `SELECT d.store_id AS "storeId", d.brand_id AS "brandId", d.franchisee_id AS "franchiseeId", ${storeFence(scope, p, STORE_DIRECTORY, 'd')} AS "inScope"
-     FROM products.store_directory d WHERE d.store_id = ${p.add(storeId)}`,
+     FROM ${from} WHERE d.store_id = ${p.add(storeId)}`,
     p.values,
   );
   return rows[0] ?? null;
@@ -20,11 +27,12 @@ export async function storeWithFence(q: Queryable, scope: Scope, storeId: string
 
 /**
  * Records a store's brand and operator. With `updatedAt` an older update never overwrites a newer one
- * (events may arrive out of order); without it the update always applies. Unfenced: only the
- * stores.store.changed consumer writes here (docs/architecture.md §6).
+ * (events may arrive out of order); without it the update always applies. Unfenced: written by the
+ * stores.store.changed consumer (docs/architecture.md §6) and by an operator's write with the operator stores
+ * named just before (operatorBeforeWrite), both facts of the stores subgraph.
  */
-export async function upsertStoreEntry(tx: Transaction, entry: StoreEntry, updatedAt: string | null): Promise<void> {
-  await tx.query(
+export async function upsertStoreEntry(q: Queryable, entry: StoreEntry, updatedAt: string | null): Promise<void> {
+  await q.query(
     `INSERT INTO products.store_directory AS d (store_id, brand_id, franchisee_id, updated_at)
      VALUES ($1, $2, $3, COALESCE($4::timestamptz, now()))
      ON CONFLICT (store_id) DO UPDATE SET brand_id = EXCLUDED.brand_id, franchisee_id = EXCLUDED.franchisee_id, updated_at = EXCLUDED.updated_at

@@ -1,4 +1,4 @@
-import { connectionOf, pageRequest, type PageArgs } from '@retail/platform';
+import { badUserInput, connectionOf, MAX_PAGE, pageRequest, requireService, type PageArgs } from '@retail/platform';
 import type { GraphQLResolveInfo } from 'graphql';
 import { primeStores, type StoresContext } from '../loaders';
 import { listBrands } from '../repo/brands';
@@ -23,4 +23,11 @@ export const Query = {
     return connectionOf(primeStores(ctx.loaders, await listStores(ctx.db, ctx.scope, args.filter ?? {}, page)), page.first);
   },
   guide: (_: unknown, { id }: ById, ctx: StoresContext) => ctx.loaders.guide.load(id),
+  /** Internal, SERVICE only: the current brand and operator of stores, for other subgraphs' fences; unknown ids are left out. */
+  storeOperators: async (_: unknown, { ids }: { ids: string[] }, ctx: StoresContext) => {
+    requireService(ctx.viewer);
+    if (ids.length > MAX_PAGE) throw badUserInput(`at most ${MAX_PAGE} ids`, ['ids']);
+    const stores = await ctx.loaders.store.loadMany(ids);
+    return stores.flatMap((s) => (s && !(s instanceof Error) ? [{ storeId: s.id, brandId: s.brandId, franchiseeId: s.franchiseeId, updatedAt: s.updatedAt }] : []));
+  },
 };
