@@ -1,3 +1,5 @@
+import net from 'node:net';
+import { startTestGraph, type TestGraph } from './support/graph';
 // What a subgraph exposes, and where: it binds loopback unless HOST says otherwise, and its metrics are
 // either on its own port for local callers only, or (METRICS_PORT) on a port of their own and not on the service port.
 import { ConfigError, parseConfig, startSubgraph, subgraphConfigShape, type RunningSubgraph } from '@retail/platform';
@@ -61,5 +63,30 @@ describe.each([false, true])('a running subgraph (METRICS_PORT set: %p)', (ownPo
       expect(onService.status).toBe(200);
       expect(onService.text).toContain('http_requests_total');
     }
+  });
+});
+
+describe('the gateway with METRICS_PORT', () => {
+  let graph: TestGraph;
+  let metricsPort: number;
+  beforeAll(async () => {
+    metricsPort = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as net.AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    graph = await startTestGraph({ gatewayEnv: { METRICS_PORT: String(metricsPort) } });
+  });
+  afterAll(async () => {
+    await graph?.close();
+  });
+
+  it('serves /metrics on that port only', async () => {
+    expect(graph.gateway.metricsPort).toBe(metricsPort);
+    const own = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+    expect(own.status).toBe(200);
+    expect(await own.text()).toMatch(/http_requests_total/);
+    expect((await fetch(`http://127.0.0.1:${graph.gateway.port}/metrics`)).status).toBe(404);
   });
 });

@@ -10,6 +10,7 @@ import {
   createHttpService,
   createKeyValue,
   createLogger,
+  createMetricsServer,
   createTokenVerifier,
   graphqlHttpStatusPlugin,
   listen,
@@ -28,6 +29,8 @@ import { SubgraphSource } from './subgraph-source';
 
 export interface RunningGateway {
   port: number;
+  /** The port of /metrics when METRICS_PORT gives it one, else undefined (then /metrics is on `port`, loopback only). */
+  metricsPort?: number;
   server: http.Server;
   stop(): Promise<void>;
 }
@@ -208,6 +211,7 @@ export async function startGateway(config: GatewayConfig, opts: { logger?: Logge
     service: 'gateway',
     logger,
     apollo,
+    metricsOnServicePort: config.METRICS_PORT === undefined,
     context: async (req, res, state) => {
       const caller = await identifyCaller(req, verify);
       if (!caller.ok) {
@@ -224,13 +228,18 @@ export async function startGateway(config: GatewayConfig, opts: { logger?: Logge
     },
   });
   const port = await listen(server, config.PORT, config.HOST);
-  logger.info({ port }, 'gateway ready');
+  const metricsServer = config.METRICS_PORT === undefined ? undefined : createMetricsServer();
+  const metricsPort = metricsServer ? await listen(metricsServer, config.METRICS_PORT ?? 0, config.HOST) : undefined;
+  logger.info({ port, metricsPort }, 'gateway ready');
   return {
     port,
+    metricsPort,
     server,
     async stop() {
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
+      for (const s of metricsServer ? [server, metricsServer] : [server]) {
+        s.closeAllConnections();
+        await new Promise<void>((r) => s.close(() => r()));
+      }
       await apollo.stop();
       fetcher.destroy();
       if (!opts.keyValue) await kv.close();
