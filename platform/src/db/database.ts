@@ -69,6 +69,12 @@ export class Database implements Queryable {
       },
     };
     let broken = false;
+    // A checked-out client whose server goes away (restart, failover) emits 'error'; without a listener that
+    // is an uncaught exception that kills the process. The failing query rejects anyway: just drop the client.
+    const onError = () => {
+      broken = true;
+    };
+    client.on('error', onError);
     try {
       this.count();
       await client.query('BEGIN');
@@ -84,6 +90,7 @@ export class Database implements Queryable {
       }
       throw e;
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }
