@@ -5,6 +5,7 @@ import type { ApolloServer, BaseContext } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
 import type { Logger } from 'pino';
 import { requestState, type RequestState } from './context';
+import { Health } from './health';
 import { httpDuration, httpRequests, registry, sqlPerRequest } from './metrics';
 import { REQUEST_ID_HEADER } from './auth/viewer-header';
 
@@ -19,8 +20,8 @@ export interface HttpServiceOptions<C extends BaseContext> {
    * request body exactly as received (a subgraph verifies the viewer signature over it).
    */
   context: (req: http.IncomingMessage, res: http.ServerResponse, state: RequestState, body: Buffer) => Promise<C | null>;
-  /** Readiness check behind /readyz (database reachable, ...). */
-  ready?: () => Promise<boolean>;
+  /** What /readyz reports: named checks (database reachable, consumers progressing…) and draining. */
+  health?: Health;
   /** Extra plain HTTP routes, "METHOD /path" or a prefix ending in "*". */
   routes?: Record<string, RouteHandler>;
   /** Largest accepted request body. */
@@ -141,8 +142,8 @@ export function createHttpService<C extends BaseContext>(opts: HttpServiceOption
       try {
         if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok', service: opts.service });
         if (url.pathname === '/readyz') {
-          const ok = opts.ready ? await opts.ready() : true;
-          return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', service: opts.service });
+          const report = await (opts.health ?? new Health()).report();
+          return sendJson(res, report.ready ? 200 : 503, { status: report.ready ? 'ready' : report.draining ? 'draining' : 'not ready', service: opts.service, checks: report.checks });
         }
         if (url.pathname === '/metrics' && opts.metricsOnServicePort !== false) {
           if (!mayReadMetrics(req)) return sendClientError(res, 403, 'FORBIDDEN', 'metrics are served to local callers only (or on METRICS_PORT)', state.logger);

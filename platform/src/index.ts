@@ -31,3 +31,4 @@ export * from './auth/permissions';
 export * from './input-guard';
 export * from './peers';
 export * from './store-directory';
+export * from './health';

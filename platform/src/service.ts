@@ -13,6 +13,7 @@ import type { Scope } from './auth/scope';
 import { startServiceEvents, type ConsumedTopic } from './events/service-events';
 import { startJobs, type Job } from './jobs';
 import { createPeers, type Peers } from './peers';
+import { Health } from './health';
 
 /** What a subgraph's background work and routes are given. */
 export interface SubgraphDeps {
@@ -21,6 +22,8 @@ export interface SubgraphDeps {
   config: BaseConfig;
   /** Other subgraphs' internal fields, as a signed SERVICE viewer (never inside a transaction). */
   peers: Peers;
+  /** /readyz: add a named check for anything the service cannot work without. */
+  health: Health;
 }
 
 /**
@@ -57,6 +60,7 @@ export interface Subgraph extends Omit<SubgraphDefinition, 'resolvers' | 'loader
     logger: Logger;
     config: BaseConfig;
     peers: Peers;
+    health: Health;
     routes?: Record<string, RouteHandler>;
     /** Serve /metrics on the service port to loopback callers (default true); false when METRICS_PORT serves them. */
     metricsOnServicePort?: boolean;
@@ -81,7 +85,7 @@ export function defineSubgraph<L>(def: SubgraphDefinition<L>): Subgraph {
         logger: opts.logger,
         internalSecret: opts.config.INTERNAL_SECRET,
         viewerMaxAgeS: opts.config.VIEWER_MAX_AGE_S,
-        ready: () => opts.db.ping(),
+        health: opts.health,
       });
       return { server, stop: () => apollo.stop() };
     },
@@ -119,12 +123,14 @@ export async function startSubgraph(
   const paths = subgraphPaths(def);
   await migrateSubgraph(opts.db, def.name, paths.migrationsDir);
   const peers = opts.peers ?? createPeers({ internalSecret: opts.config.INTERNAL_SECRET, urls: opts.peerUrls });
-  const deps: SubgraphDeps = { db: opts.db, logger, config: opts.config, peers };
+  const health = new Health().add('database', async () => ((await opts.db.ping()) ? true : 'the database does not answer'));
+  const deps: SubgraphDeps = { db: opts.db, logger, config: opts.config, peers, health };
   const { server, stop: stopServer } = await def.createServer({
     db: opts.db,
     logger,
     config: opts.config,
     peers,
+    health,
     routes: def.routes?.(deps),
     metricsOnServicePort: opts.metricsPort === undefined,
   });

@@ -12,6 +12,7 @@ import { verifyViewerHeader, VIEWER_HEADER } from './auth/viewer-header';
 import type { Viewer } from './auth/viewer';
 import type { Database } from './db/database';
 import { maskError, payloadFrom, type UserError } from './errors';
+import type { Health } from './health';
 import { requestGuardPlugin } from './input-guard';
 import { createPeers, type Peers } from './peers';
 import { createHttpService, sendJson, type RouteHandler } from './http';
@@ -44,7 +45,7 @@ export interface SubgraphOptions<L> {
   logger: Logger;
   internalSecret: string;
   viewerMaxAgeS: number;
-  ready?: () => Promise<boolean>;
+  health?: Health;
   routes?: Record<string, RouteHandler>;
   /** Serve /metrics on the service port to loopback callers (default true); false when METRICS_PORT serves them. */
   metricsOnServicePort?: boolean;
@@ -94,7 +95,7 @@ export async function createSubgraphServer<L>(opts: SubgraphOptions<L>): Promise
     service: opts.name,
     logger: opts.logger,
     apollo,
-    ready: opts.ready,
+    health: opts.health,
     routes: opts.routes,
     metricsOnServicePort: opts.metricsOnServicePort,
     context: async (req, res, state, body) => {

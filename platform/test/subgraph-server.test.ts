@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { ApolloServer } from '@apollo/server';
 import { REQUEST_ID_HEADER, VIEWER_HEADER } from '../src/auth/viewer-header';
 import { Database } from '../src/db/database';
+import { Health } from '../src/health';
 import { createMetricsServer, isLoopbackAddress, listen } from '../src/http';
 import { createLogger } from '../src/logging';
 import { createSubgraphServer, type SubgraphContext } from '../src/subgraph';
@@ -57,7 +58,7 @@ describe('subgraph server', () => {
       // The tiny schema reads no tables: a pool that is never used.
       db: new Database({ url: 'postgres://nobody@127.0.0.1:1/none', service: 'tiny' }),
       loaders: () => ({}),
-      ready: async () => ready,
+      health: new Health().add('database', async () => (ready ? true : 'the database does not answer')),
       resolvers: {
         Query: {
           whoami: (_src: unknown, _args: unknown, ctx: SubgraphContext) => `${ctx.viewer.role}:${ctx.scope.kind}`,
@@ -193,7 +194,7 @@ describe('subgraph server', () => {
     try {
       const notReady = await fetch(`${base}/readyz`);
       expect(notReady.status).toBe(503);
-      expect(await notReady.json()).toEqual({ status: 'not ready', service: 'tiny' });
+      expect(await notReady.json()).toEqual({ status: 'not ready', service: 'tiny', checks: { database: 'the database does not answer' } });
     } finally {
       ready = true;
     }
