@@ -17,7 +17,10 @@ export const gatewayConfigShape = {
   JWT_AUDIENCE: z.string().optional(),
   /** Longest token lifetime (exp − iat) accepted, in seconds; tokens must carry exp and iat. */
   JWT_MAX_LIFETIME_S: z.coerce.number().int().min(1).max(31 * 24 * 3600).default(DEFAULT_JWT_MAX_LIFETIME_S),
-  /** Deadline of one subgraph call; a slower subgraph gives partial data with an error. */
+  /**
+   * Deadline of one subgraph call; a slower subgraph gives partial data with an error. Each call tells the
+   * subgraph (x-deadline-ms), whose database work stops a little before it (and at DB_STATEMENT_TIMEOUT_MS).
+   */
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(5000),
   /** Requests per minute per caller (token subject, else client address). */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
-import { signViewerPayload, VIEWER_HEADER } from '@retail/platform';
+import { DEADLINE_HEADER, signViewerPayload, VIEWER_HEADER } from '@retail/platform';
 
 /**
  * Where SubgraphSource.willSendRequest leaves the encoded viewer (encodeViewer) for the fetcher to sign:
@@ -44,14 +44,16 @@ function response(url: string, status: number, statusText: string, headers: Head
 
 /**
  * The gateway's subgraph fetcher: plain node:http over keep-alive agents (cheaper than a fetch
- * polyfill) with a hard deadline, so a slow or dead subgraph costs at most `timeoutMs`.
+ * polyfill) with a hard deadline, so a slow or dead subgraph costs at most `timeoutMs`. Each call tells the
+ * subgraph that deadline (DEADLINE_HEADER): the subgraph's database work stops, and rolls back, a little
+ * before it, so the subgraph's own typed answer arrives in time and nothing commits after the gateway gave up.
  */
 export function createSubgraphFetcher(opts: { timeoutMs: number; maxSockets?: number }): Fetcher & { destroy(): void } {
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 64, keepAliveMsecs: 10_000 });
   const fetcher = (url: string, init: FetcherRequestInit = {}): Promise<FetcherResponse> =>
     new Promise((resolve, reject) => {
       const body = init.body === undefined ? undefined : typeof init.body === 'string' ? Buffer.from(init.body) : init.body;
-      const headers: Record<string, string | number> = { ...(init.headers ?? {}) };
+      const headers: Record<string, string | number> = { ...(init.headers ?? {}), [DEADLINE_HEADER]: opts.timeoutMs };
       if (body) headers['content-length'] = body.length;
       const req = http.request(url, { method: init.method ?? 'POST', headers, agent }, (res) => {
         const chunks: Buffer[] = [];

@@ -1,4 +1,4 @@
-import { createLogger, loadConfigOrExit } from '@retail/platform';
+import { createLogger, exitOnShutdownSignal, loadConfigOrExit } from '@retail/platform';
 import { gatewayConfigShape } from './config';
 import { startGateway } from './server';
 
@@ -7,13 +7,7 @@ async function main(): Promise<void> {
   const logger = createLogger('gateway', config.LOG_LEVEL);
   try {
     const gw = await startGateway(config, { logger });
-    const stop = async (signal: string) => {
-      logger.info({ signal }, 'stopping');
-      await gw.stop();
-      process.exit(0);
-    };
-    process.once('SIGINT', () => void stop('SIGINT'));
-    process.once('SIGTERM', () => void stop('SIGTERM'));
+    exitOnShutdownSignal(logger, config.SHUTDOWN_DRAIN_MS, () => gw.stop(config.SHUTDOWN_DRAIN_MS));
   } catch (e) {
     logger.fatal({ err: e }, 'gateway failed to start');
     process.exit(1);

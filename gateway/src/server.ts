@@ -12,10 +12,14 @@ import {
   createLogger,
   createMetricsServer,
   createTokenVerifier,
+  drainServer,
   graphqlHttpStatusPlugin,
+  Health,
   listen,
   maskError,
+  OutageLog,
   requestGuardPlugin,
+  serviceUnavailableStatusPlugin,
   sendJson,
   type KeyValue,
   type Logger,
@@ -25,6 +29,7 @@ import type { GatewayConfig } from './config';
 import type { GatewayContext } from './context';
 import { createSubgraphFetcher } from './fetcher';
 import { queryCostRule } from './query-cost';
+import { subgraphReadiness } from './readiness';
 import { SubgraphSource } from './subgraph-source';
 
 export interface RunningGateway {
@@ -32,7 +37,12 @@ export interface RunningGateway {
   /** The port of /metrics when METRICS_PORT gives it one, else undefined (then /metrics is on `port`, loopback only). */
   metricsPort?: number;
   server: http.Server;
-  stop(): Promise<void>;
+  /**
+   * Graceful stop: /readyz answers 503 and no connection is accepted from the first moment; idle keep-alive
+   * connections close at once; requests in flight finish (at most `drainMs`, default SHUTDOWN_DRAIN_MS, then
+   * their connections are cut); then Apollo, the subgraph connections and Redis close. Prompt when idle.
+   */
+  stop(drainMs?: number): Promise<void>;
 }
 
 /** The composed supergraph the gateway serves (schema/supergraph.graphql, checked in). */
@@ -156,6 +166,44 @@ export function withSubgraphInputErrors(fetcher: Fetcher): Fetcher {
   };
 }
 
+/**
+ * A subgraph's 503 that is its own GraphQL answer: it could answer nothing because a dependency (its database,
+ * a peer) is unavailable, and every error says SERVICE_UNAVAILABLE (serviceUnavailableStatusPlugin), without
+ * data (absent or null). The gateway hands it on like a 200, so the client gets that retryable
+ * SERVICE_UNAVAILABLE with the subgraph's serviceName (and HTTP 503 when nothing else answered), not
+ * SUBGRAPH_UNAVAILABLE. Any other 503 (a proxy's, a body that is not GraphQL) stays SUBGRAPH_UNAVAILABLE.
+ */
+export function subgraphUnavailableErrors(body: string): boolean {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return false;
+  }
+  if (typeof parsed !== 'object' || parsed === null || !('errors' in parsed)) return false;
+  if ('data' in parsed && parsed.data !== null) return false;
+  const errors: unknown = parsed.errors;
+  return (
+    Array.isArray(errors) &&
+    errors.length > 0 &&
+    errors.every((e: unknown) => {
+      if (typeof e !== 'object' || e === null || !('message' in e) || typeof e.message !== 'string' || !('extensions' in e)) return false;
+      const ext: unknown = e.extensions;
+      return typeof ext === 'object' && ext !== null && 'code' in ext && ext.code === 'SERVICE_UNAVAILABLE';
+    })
+  );
+}
+
+/** The subgraph fetcher, handing a subgraph's 503 with only SERVICE_UNAVAILABLE errors on as a GraphQL response (above). */
+export function withSubgraphUnavailableErrors(fetcher: Fetcher): Fetcher {
+  return async (url, init) => {
+    const res = await fetcher(url, init);
+    if (res.status !== 503) return res;
+    const body = await res.clone().text();
+    return subgraphUnavailableErrors(body) ? answeredWith(res, body) : res;
+  };
+}
+
 /** The gateway as Apollo Server sees it, with value-completion errors lifted into `errors`. */
 function withCompletionErrors(gateway: ApolloGateway): Gateway {
   return {
@@ -172,11 +220,18 @@ function withCompletionErrors(gateway: ApolloGateway): Gateway {
 export async function startGateway(config: GatewayConfig, opts: { logger?: Logger; env?: NodeJS.ProcessEnv; keyValue?: KeyValue } = {}): Promise<RunningGateway> {
   const env = opts.env ?? process.env;
   const logger = opts.logger ?? createLogger('gateway', config.LOG_LEVEL);
+  /** What /readyz reports (draining from the first moment of stop()). */
+  const health = new Health();
   const supergraphSdl = fs.readFileSync(config.SUPERGRAPH_FILE ?? SUPERGRAPH_FILE, 'utf8');
   const fetcher = createSubgraphFetcher({ timeoutMs: config.SUBGRAPH_TIMEOUT_MS });
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) => new SubgraphSource(name, subgraphUrl(name, url, config, env), withSubgraphInputErrors(fetcher), config.INTERNAL_SECRET),
+    buildService: ({ name, url }) => {
+      const target = subgraphUrl(name, url, config, env);
+      // /readyz: the gateway is ready when every subgraph's /readyz is (probed with a short timeout, cached ~1 s).
+      health.add(`subgraph:${name}`, subgraphReadiness(name, target));
+      return new SubgraphSource(name, target, withSubgraphUnavailableErrors(withSubgraphInputErrors(fetcher)), config.INTERNAL_SECRET);
+    },
     logger,
   });
   const armor = new ApolloArmor({
@@ -192,7 +247,7 @@ export async function startGateway(config: GatewayConfig, opts: { logger?: Logge
   const apollo = new ApolloServer<GatewayContext>({
     gateway: withCompletionErrors(gateway),
     ...armor,
-    plugins: [...armor.plugins, requestGuardPlugin<GatewayContext>(), graphqlHttpStatusPlugin<GatewayContext>()],
+    plugins: [...armor.plugins, requestGuardPlugin<GatewayContext>(), graphqlHttpStatusPlugin<GatewayContext>(), serviceUnavailableStatusPlugin<GatewayContext>()],
     validationRules: [...armor.validationRules, queryCostRule(config.MAX_QUERY_COST)],
     parseOptions: { maxTokens: MAX_QUERY_TOKENS },
     // No automatic persisted queries: any persistedQuery extension is PERSISTED_QUERY_NOT_SUPPORTED (400), and
@@ -202,15 +257,25 @@ export async function startGateway(config: GatewayConfig, opts: { logger?: Logge
     introspection: config.NODE_ENV !== 'production',
     csrfPrevention: true,
     logger,
+    // stop() stops Apollo after the requests in flight (main.ts); Apollo's own SIGTERM handler would stop it
+    // at once, failing every request not yet executing.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
   const verify = createTokenVerifier({ secret: config.JWT_SECRET, jwksUrl: config.JWT_JWKS_URL, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, maxLifetimeSeconds: config.JWT_MAX_LIFETIME_S });
-  const kv = opts.keyValue ?? createKeyValue(config.REDIS_URL);
+  // Redis is an accelerator here: createKeyValue falls back to in-process limits when Redis fails or hangs.
+  const kv = opts.keyValue ?? createKeyValue(config.REDIS_URL, { logger });
+  const limiterOutage = new OutageLog({
+    logger,
+    fields: { component: 'rate-limit' },
+    messages: { down: 'rate limiter failing: requests let through', stillDown: 'rate limiter still failing: requests let through', up: 'rate limiter working again' },
+  });
 
   const server = createHttpService<GatewayContext>({
     service: 'gateway',
     logger,
     apollo,
+    health,
     metricsOnServicePort: config.METRICS_PORT === undefined,
     context: async (req, res, state) => {
       const caller = await identifyCaller(req, verify);
@@ -219,8 +284,18 @@ export async function startGateway(config: GatewayConfig, opts: { logger?: Logge
         return null;
       }
       const who = caller.viewer.subject ? `sub:${caller.viewer.subject}` : `ip:${clientAddress(req)}`;
-      const rate = await kv.rateLimiter.hit(who, config.RATE_LIMIT_PER_MINUTE, 60);
-      if (!rate.allowed) {
+      // Fail open: a limiter that cannot answer lets the request through rather than failing it.
+      const rate = await kv.rateLimiter.hit(who, config.RATE_LIMIT_PER_MINUTE, 60).then(
+        (decision) => {
+          limiterOutage.success();
+          return decision;
+        },
+        (err: unknown) => {
+          limiterOutage.failure(err);
+          return null;
+        },
+      );
+      if (rate && !rate.allowed) {
         sendJson(res, 429, { errors: [{ message: `rate limit of ${config.RATE_LIMIT_PER_MINUTE} requests per minute exceeded`, extensions: { code: 'RATE_LIMITED', retryAfterSeconds: rate.resetSeconds } }] }, { 'retry-after': String(rate.resetSeconds) });
         return null;
       }
@@ -235,11 +310,11 @@ export async function startGateway(config: GatewayConfig, opts: { logger?: Logge
     port,
     metricsPort,
     server,
-    async stop() {
-      for (const s of metricsServer ? [server, metricsServer] : [server]) {
-        s.closeAllConnections();
-        await new Promise<void>((r) => s.close(() => r()));
-      }
+    async stop(drainMs = config.SHUTDOWN_DRAIN_MS) {
+      health.startDraining();
+      // Synchronously, before any await: the listeners close, so no connection is accepted after this.
+      const [drained] = await Promise.all((metricsServer ? [server, metricsServer] : [server]).map((s) => drainServer(s, drainMs)));
+      if (drained) logger.info(drained, drained.cut ? 'requests drained; some were cut at the deadline' : 'requests drained');
       await apollo.stop();
       fetcher.destroy();
       if (!opts.keyValue) await kv.close();

@@ -8,6 +8,7 @@ import {
   Database,
   loadConfigOrExit,
   embeddedSocket,
+  SHUTDOWN_GRACE_MS,
   socketAnswers,
   startEmbeddedPostgres,
   subgraphPaths,
@@ -60,24 +61,29 @@ function launch(name: string, file: string, env: NodeJS.ProcessEnv): ChildProces
   return proc;
 }
 
+/**
+ * SIGTERM, then time to drain: a child finishes its requests in flight (SHUTDOWN_DRAIN_MS, the setting it
+ * reads too) and closes its pools; only one that overruns even its own deadline is killed.
+ */
+function stopChild(proc: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+    const kill = setTimeout(() => proc.kill('SIGKILL'), config.SHUTDOWN_DRAIN_MS + SHUTDOWN_GRACE_MS + 2000);
+    proc.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    proc.kill('SIGTERM');
+  });
+}
+
 async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   say('stopping…');
-  await Promise.all(
-    children.map(
-      ({ proc }) =>
-        new Promise<void>((resolve) => {
-          if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
-          const kill = setTimeout(() => proc.kill('SIGKILL'), 5000);
-          proc.once('exit', () => {
-            clearTimeout(kill);
-            resolve();
-          });
-          proc.kill('SIGTERM');
-        }),
-    ),
-  );
+  // The gateway first: while it drains, its requests in flight still reach the subgraphs; then the subgraphs.
+  await Promise.all(children.filter((c) => c.name === 'gateway').map(({ proc }) => stopChild(proc)));
+  await Promise.all(children.filter((c) => c.name !== 'gateway').map(({ proc }) => stopChild(proc)));
   await embedded?.stop().catch(() => undefined);
   say('stopped');
   process.exit(code);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEV_INTERNAL_SECRET, isDevelopmentSecret } from './auth/dev-defaults';
+import { DB_TIMEOUT_DEFAULTS } from './db/database';
 
 /** Settings every service reads. Services extend this with their own fields. */
 export const baseConfigShape = {
@@ -20,6 +21,17 @@ export const baseConfigShape = {
   /** Key prefix of the Redis event streams (one stream per topic). */
   EVENT_STREAM_PREFIX: z.string().min(1).max(100).default('events:'),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  /**
+   * Longest a statement may run, and a request's whole database budget: below the gateway's SUBGRAPH_TIMEOUT_MS,
+   * so a subgraph rolls back and answers SERVICE_UNAVAILABLE before the gateway gives up (nothing commits later).
+   */
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(DB_TIMEOUT_DEFAULTS.statementTimeoutMs),
+  /** Longest a statement waits for a lock (capped by the statement timeout); 0: the statement timeout alone bounds lock waits. */
+  DB_LOCK_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(DB_TIMEOUT_DEFAULTS.lockTimeoutMs),
+  /** Longest a request waits for a pool connection (a free one, or a new one to be opened). */
+  DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(DB_TIMEOUT_DEFAULTS.connectTimeoutMs),
+  /** On SIGTERM/SIGINT: how long requests in flight may take to finish before their connections are cut. */
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
 };
 
 export type BaseConfig = z.infer<z.ZodObject<typeof baseConfigShape>>;

@@ -1,5 +1,7 @@
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { currentRequest } from './context';
+import { databaseTrouble, type DatabaseTrouble } from './db/database';
 
 /** Protocol failures: GraphQL errors with extensions.code (docs/architecture.md §5). */
 export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'RATE_LIMITED' | 'QUERY_TOO_EXPENSIVE' | 'SERVICE_UNAVAILABLE' | 'INTERNAL_SERVER_ERROR';
@@ -70,10 +72,49 @@ export const CLIENT_ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode | 'GRAP
   'OPERATION_RESOLUTION_FAILURE',
 ]);
 
+/** What a client reads when the database could not serve its request (never the driver's message: addresses, SQL). */
+const DATABASE_TROUBLE_MESSAGES: Record<DatabaseTrouble, string> = {
+  unreachable: 'the database is unavailable; try again',
+  timeout: 'the database did not answer in time; try again',
+  conflict: 'a concurrent change conflicted with this one; try again',
+};
+
+/** The error a resolver threw, under the GraphQLErrors that wrap it. */
+function rootCause(e: unknown): unknown {
+  let cur = e;
+  for (let i = 0; i < 5 && cur instanceof GraphQLError && cur.originalError; i++) cur = cur.originalError;
+  return cur;
+}
+
+/**
+ * HTTP 503 (with Retry-After) for a response that could answer nothing because a dependency is unavailable:
+ * no data (absent or null) and every error SERVICE_UNAVAILABLE (after formatError). Installed by every subgraph
+ * and the gateway, so load balancers, clients and the gateway see the outage in the status too; a response
+ * with any data, or with another error, keeps its status.
+ */
+export function serviceUnavailableStatusPlugin<C extends BaseContext>(): ApolloServerPlugin<C> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          const { data, errors } = response.body.singleResult;
+          if ((data !== undefined && data !== null) || !errors?.length) return;
+          if (!errors.every((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE')) return;
+          response.http.status = 503;
+          response.http.headers.set('retry-after', '1');
+        },
+      };
+    },
+  };
+}
+
 /**
  * Apollo formatError: a client error (CLIENT_ERROR_CODES) passes through, logged at info with its code, message
- * and path (no stack: it is not the service's fault); anything else is masked as INTERNAL_SERVER_ERROR and
- * logged at error level with the request id, which the client also gets to quote to support.
+ * and path (no stack: it is not the service's fault); a database that is unreachable, timed out or conflicted
+ * (databaseTrouble) and SERVICE_UNAVAILABLE are SERVICE_UNAVAILABLE with `retryable: true`; anything else is
+ * masked as INTERNAL_SERVER_ERROR and logged at error level with the request id, which the client also gets
+ * to quote to support.
  */
 export function maskError(formatted: GraphQLFormattedError, original: unknown): GraphQLFormattedError {
   const given = formatted.extensions?.code;
@@ -85,6 +126,13 @@ export function maskError(formatted: GraphQLFormattedError, original: unknown): 
     // The message may echo the input (a coercion error quotes the value): cut short, so a log line stays a line.
     req?.logger.info({ code, message: formatted.message.slice(0, 300), path: formatted.path }, 'client error');
     return { ...formatted, extensions: { ...ext, code } };
+  }
+  const trouble = databaseTrouble(rootCause(original));
+  if (trouble) {
+    // The database is down, restarting, locked or too slow for the request's deadline: retryable, never masked.
+    // Logged once per state change by the Database (not a line per failed query); per request at debug only.
+    req?.logger.debug({ code: 'SERVICE_UNAVAILABLE', trouble, path: formatted.path }, 'database unavailable');
+    return { message: DATABASE_TROUBLE_MESSAGES[trouble], path: formatted.path, locations: formatted.locations, extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true } };
   }
   if (code === 'SERVICE_UNAVAILABLE') {
     // A dependency (another subgraph, the database) could not answer: not the client's mistake, not a bug; retryable.

@@ -64,14 +64,14 @@ async function sendMetrics(res: http.ServerResponse): Promise<void> {
  * (bind it to an address only the scraper reaches), everything else not found.
  */
 export function createMetricsServer(): http.Server {
-  return http.createServer((req, res) => {
+  return trackRequests(http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://local');
     if (url.pathname !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) return sendClientError(res, 404, 'NOT_FOUND', 'not found');
     sendMetrics(res).catch(() => {
       if (!res.headersSent) sendJson(res, 500, { error: 'metrics unavailable' });
       else res.end();
     });
-  });
+  }));
 }
 
 export function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -189,7 +189,7 @@ export function createHttpService<C extends BaseContext>(opts: HttpServiceOption
   });
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
-  return server;
+  return trackRequests(server);
 }
 
 export function listen(server: http.Server, port: number, host = '0.0.0.0'): Promise<number> {
@@ -200,4 +200,77 @@ export function listen(server: http.Server, port: number, host = '0.0.0.0'): Pro
       resolve(typeof addr === 'object' && addr ? addr.port : port);
     });
   });
+}
+
+// ---- graceful drain on SIGTERM (docs/architecture.md §9, "Graceful stop") ----
+
+interface DrainState {
+  /** Responses not yet closed: the requests in flight. */
+  inFlight: Set<http.ServerResponse>;
+  draining: boolean;
+}
+
+const drainStates = new WeakMap<http.Server, DrainState>();
+
+/**
+ * Tracks the requests in flight on `server` so that drainServer can let them finish; once draining, every
+ * response (in flight or arriving on a connection accepted before) carries `Connection: close`, so its
+ * keep-alive connection closes as soon as it is answered. createHttpService and createMetricsServer call it.
+ */
+export function trackRequests(server: http.Server): http.Server {
+  if (drainStates.has(server)) return server;
+  const state: DrainState = { inFlight: new Set(), draining: false };
+  drainStates.set(server, state);
+  // First of the 'request' listeners, so a response the handler ends synchronously is still seen open.
+  server.prependListener('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (state.draining) res.setHeader('connection', 'close');
+    state.inFlight.add(res);
+    res.once('close', () => {
+      state.inFlight.delete(res);
+      // A response whose headers went out before the drain kept its connection alive: close it once idle.
+      if (state.draining) setImmediate(() => server.closeIdleConnections());
+    });
+  });
+  return server;
+}
+
+export interface DrainResult {
+  /** Requests in flight when the drain began. */
+  inFlight: number;
+  /** Requests still unanswered at the deadline, whose connections were destroyed. */
+  cut: number;
+  /** How long the drain took. */
+  ms: number;
+}
+
+/**
+ * Graceful stop of an HTTP server: stops accepting connections at once (synchronously, before the first
+ * await), closes idle keep-alive connections at once, lets the requests in flight finish (each answered
+ * with `Connection: close`) and destroys what is left after `timeoutMs`. Resolves when every connection
+ * is closed. Prompt when nothing is in flight.
+ */
+export async function drainServer(server: http.Server, timeoutMs: number): Promise<DrainResult> {
+  const started = Date.now();
+  const state = drainStates.get(server);
+  if (state) {
+    state.draining = true;
+    for (const res of state.inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
+  }
+  const inFlight = state?.inFlight.size ?? 0;
+  // close() stops listening and (Node 19+) closes idle connections; its callback runs once none is left.
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'deadline'>((resolve) => {
+    timer = setTimeout(() => resolve('deadline'), timeoutMs);
+  });
+  const outcome = await Promise.race([closed.then(() => 'drained' as const), deadline]);
+  clearTimeout(timer);
+  let cut = 0;
+  if (outcome === 'deadline') {
+    cut = state?.inFlight.size ?? 0;
+    server.closeAllConnections();
+    await closed;
+  }
+  return { inFlight, cut, ms: Date.now() - started };
 }

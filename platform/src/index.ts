@@ -32,3 +32,4 @@ export * from './input-guard';
 export * from './peers';
 export * from './store-directory';
 export * from './health';
+export * from './outage-log';

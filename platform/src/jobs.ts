@@ -12,8 +12,11 @@ export interface Job {
   run(deps: SubgraphDeps): Promise<Record<string, number> | void>;
 }
 
-/** Starts the jobs on timers; the stop function waits for runs under way. */
-export function startJobs(jobs: readonly Job[], deps: SubgraphDeps, logger: Logger = deps.logger): () => Promise<void> {
+/**
+ * Starts the jobs on timers. The stop function starts no new run and waits for the runs under way to finish
+ * (at most `timeoutMs` when given; a run still going then is left to end on its own, it is safe to repeat).
+ */
+export function startJobs(jobs: readonly Job[], deps: SubgraphDeps, logger: Logger = deps.logger): (timeoutMs?: number) => Promise<void> {
   const running = new Set<Promise<void>>();
   const timers = jobs.map((job) => {
     let busy = false;
@@ -35,8 +38,16 @@ export function startJobs(jobs: readonly Job[], deps: SubgraphDeps, logger: Logg
     timer.unref();
     return timer;
   });
-  return async () => {
+  return async (timeoutMs?: number) => {
     timers.forEach(clearInterval);
-    await Promise.all([...running]);
+    const runs = Promise.all([...running]).then(() => true);
+    if (timeoutMs === undefined) {
+      await runs;
+      return;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([runs, new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeoutMs)))]);
+    clearTimeout(timer);
+    if (!finished) logger.warn({ jobs: running.size, timeoutMs }, 'job runs still under way at shutdown; not waiting longer');
   };
 }

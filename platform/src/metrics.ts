@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** One registry per process; every service exposes it at /metrics. */
 export const registry = new Registry();
@@ -58,5 +58,53 @@ export const eventApplyLag = new Histogram({
   help: 'Time from an event being committed by its writer to its being applied by a consumer group',
   labelNames: ['topic', 'group'] as const,
   buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+  registers: [registry],
+});
+
+/** Whether each Redis connection of this process is up (1) or down (0), by client (keyvalue, events, events-read:<topic>). */
+export const redisConnectionUp = new Gauge({
+  name: 'redis_connection_up',
+  help: 'Whether a Redis connection of this process is up (1) or reconnecting (0), by client',
+  labelNames: ['client'] as const,
+  registers: [registry],
+});
+
+/** Rate-limit and cache operations served in-process because Redis failed, timed out or was disconnected. */
+export const keyValueFallbacks = new Counter({
+  name: 'keyvalue_fallback_total',
+  help: 'Rate-limit and cache operations served by the in-process fallback because Redis failed or was unreachable',
+  labelNames: ['operation'] as const,
+  registers: [registry],
+});
+
+/** Fetches, handler runs and acks of an event consumer that failed (docs/architecture.md §6). */
+export const eventConsumerFailures = new Counter({
+  name: 'event_consumer_failures_total',
+  help: 'Failed fetches, handler runs and acks of an event consumer, by topic and consumer group',
+  labelNames: ['topic', 'group'] as const,
+  registers: [registry],
+});
+
+/** How long a consumer has been failing without a success in between (0 while it makes progress). */
+export const eventConsumerFailingSeconds = new Gauge({
+  name: 'event_consumer_failing_seconds',
+  help: 'Seconds an event consumer has been failing without making progress (0 when it works), by topic and group',
+  labelNames: ['topic', 'group'] as const,
+  registers: [registry],
+});
+
+/** Events of a topic a group has not acknowledged yet: not yet delivered plus delivered and unacked (Redis Streams). */
+export const eventConsumerPending = new Gauge({
+  name: 'event_consumer_pending_events',
+  help: 'Events a consumer group has not acknowledged yet (undelivered lag plus delivered and unacked), by topic and group',
+  labelNames: ['topic', 'group'] as const,
+  registers: [registry],
+});
+
+/** Failed outbox relay rounds (the events wait in the outbox and are published when it works again). */
+export const outboxRelayFailures = new Counter({
+  name: 'outbox_relay_failures_total',
+  help: 'Outbox relay rounds that failed (database or transport); the events wait in the outbox',
+  labelNames: ['schema'] as const,
   registers: [registry],
 });

@@ -6,7 +6,7 @@ import { baseConfigShape, loadConfigOrExit, z, type BaseConfig } from './config'
 import { Database } from './db/database';
 import { resolveDatabaseUrl, type EmbeddedPostgres } from './db/embedded';
 import { migrateSubgraph } from './db/migrate';
-import { createMetricsServer, listen, type RouteHandler } from './http';
+import { createMetricsServer, drainServer, listen, type RouteHandler } from './http';
 import { createLogger } from './logging';
 import { createSubgraphServer, type SubgraphContext } from './subgraph';
 import type { Scope } from './auth/scope';
@@ -108,7 +108,13 @@ export interface RunningSubgraph {
   metricsPort?: number;
   server: http.Server;
   deps: SubgraphDeps;
-  stop(): Promise<void>;
+  /**
+   * Graceful stop: /readyz answers 503 and no connection is accepted from the first moment; idle keep-alive
+   * connections close at once; requests in flight finish (at most `drainMs`, default SHUTDOWN_DRAIN_MS, then
+   * their connections are cut) while event consumers and jobs finish the event or run under way; then
+   * Apollo stops. Prompt when nothing is in flight. The database stays open (it is the caller's).
+   */
+  stop(drainMs?: number): Promise<void>;
 }
 
 /**
@@ -123,7 +129,8 @@ export async function startSubgraph(
   const paths = subgraphPaths(def);
   await migrateSubgraph(opts.db, def.name, paths.migrationsDir);
   const peers = opts.peers ?? createPeers({ internalSecret: opts.config.INTERNAL_SECRET, urls: opts.peerUrls });
-  const health = new Health().add('database', async () => ((await opts.db.ping()) ? true : 'the database does not answer'));
+  // A free pool connection within 300 ms and SELECT 1: an exhausted pool says so at once instead of queueing.
+  const health = new Health().add('database', () => opts.db.readiness());
   const deps: SubgraphDeps = { db: opts.db, logger, config: opts.config, peers, health };
   const { server, stop: stopServer } = await def.createServer({
     db: opts.db,
@@ -147,13 +154,14 @@ export async function startSubgraph(
     metricsPort,
     server,
     deps,
-    async stop() {
-      await stopJobs();
-      await stopEvents();
-      for (const s of metricsServer ? [server, metricsServer] : [server]) {
-        s.closeAllConnections();
-        await new Promise<void>((r) => s.close(() => r()));
-      }
+    async stop(drainMs = opts.config.SHUTDOWN_DRAIN_MS) {
+      health.startDraining();
+      // Synchronously, before any await: the listeners close, so no connection is accepted after this.
+      const drains = (metricsServer ? [server, metricsServer] : [server]).map((s) => drainServer(s, drainMs));
+      const background = Promise.all([stopJobs(drainMs), stopEvents()]);
+      const [drained] = await Promise.all(drains);
+      await background;
+      if (drained) logger.info(drained, drained.cut ? 'requests drained; some were cut at the deadline' : 'requests drained');
       await stopServer();
     },
   };
@@ -179,21 +187,61 @@ export async function runSubgraphMain(def: Subgraph): Promise<void> {
   try {
     const resolved = await resolveDatabaseUrl(config);
     embedded = resolved.server;
-    const db = new Database({ url: resolved.url, service: def.name, max: config.DB_POOL_MAX, embedded: resolved.embedded });
+    const db = new Database({
+      url: resolved.url,
+      service: def.name,
+      max: config.DB_POOL_MAX,
+      embedded: resolved.embedded,
+      statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
+      lockTimeoutMs: config.DB_LOCK_TIMEOUT_MS,
+      connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
+      logger,
+    });
     const running = await startSubgraph(def, { db, config, port: config.PORT ?? def.port, logger, host: config.HOST, metricsPort: config.METRICS_PORT });
     logger.info({ port: running.port, metricsPort: running.metricsPort, embedded: resolved.embedded }, `${def.name} subgraph ready`);
-    const shutdown = async (signal: string) => {
-      logger.info({ signal }, 'stopping');
-      await running.stop();
+    exitOnShutdownSignal(logger, config.SHUTDOWN_DRAIN_MS, async () => {
+      await running.stop(config.SHUTDOWN_DRAIN_MS);
       await db.close();
       await embedded?.stop();
-      process.exit(0);
-    };
-    process.once('SIGINT', () => void shutdown('SIGINT'));
-    process.once('SIGTERM', () => void shutdown('SIGTERM'));
+    });
   } catch (e) {
     logger.fatal({ err: e }, `${def.name} failed to start`);
     await embedded?.stop().catch(() => undefined);
     process.exit(1);
   }
+}
+
+/** Time a shutdown may take beyond SHUTDOWN_DRAIN_MS (event consumers, pools) before the process gives up. */
+export const SHUTDOWN_GRACE_MS = 5_000;
+
+/**
+ * A service process's graceful shutdown (a subgraph's runSubgraphMain, the gateway's main): on the first
+ * SIGTERM or SIGINT, `stop()` (which drains for at most `drainMs`), then exit 0. A second signal while
+ * stopping changes nothing (under `npm start` a child gets the terminal's SIGINT and then its parent's
+ * SIGTERM). A stop that fails, or is still running after drainMs + SHUTDOWN_GRACE_MS, exits 1.
+ */
+export function exitOnShutdownSignal(logger: Logger, drainMs: number, stop: () => Promise<void>): void {
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) return void logger.info({ signal }, 'already stopping');
+    stopping = true;
+    const started = Date.now();
+    logger.info({ signal, drainMs }, 'stopping');
+    setTimeout(() => {
+      logger.error({ signal, ms: Date.now() - started }, 'shutdown did not finish in time; exiting');
+      process.exit(1);
+    }, drainMs + SHUTDOWN_GRACE_MS);
+    stop().then(
+      () => {
+        logger.info({ signal, ms: Date.now() - started }, 'stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error({ err, signal }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
 }

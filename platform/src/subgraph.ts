@@ -11,7 +11,8 @@ import { scopeFromViewer, type Scope } from './auth/scope';
 import { verifyViewerHeader, VIEWER_HEADER } from './auth/viewer-header';
 import type { Viewer } from './auth/viewer';
 import type { Database } from './db/database';
-import { maskError, payloadFrom, type UserError } from './errors';
+import { DEADLINE_HEADER, requestDeadline } from './context';
+import { maskError, payloadFrom, serviceUnavailableStatusPlugin, type UserError } from './errors';
 import type { Health } from './health';
 import { requestGuardPlugin } from './input-guard';
 import { createPeers, type Peers } from './peers';
@@ -87,7 +88,10 @@ export async function createSubgraphServer<L>(opts: SubgraphOptions<L>): Promise
     csrfPrevention: false,
     includeStacktraceInErrorResponses: false,
     // No federated traces (ftv1) for callers: they would reveal resolver timings.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), requestGuardPlugin()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), requestGuardPlugin(), serviceUnavailableStatusPlugin()],
+    // The service stops Apollo itself, after its requests in flight (runSubgraphMain); Apollo's own SIGTERM
+    // handler would stop it at once, failing every request not yet executing.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
   const peers = opts.peers ?? createPeers({ internalSecret: opts.internalSecret });
@@ -107,6 +111,8 @@ export async function createSubgraphServer<L>(opts: SubgraphOptions<L>): Promise
         sendJson(res, 401, { errors: [{ message: `subgraph requests must come through the gateway (${check.reason} viewer signature)`, extensions: { code: 'UNAUTHENTICATED' } }] });
         return null;
       }
+      // The database's budget for this request, no longer than the gateway waits (docs/architecture.md §3).
+      state.deadline = requestDeadline(req.headers[DEADLINE_HEADER], opts.db.statementTimeoutMs);
       const scope = scopeFromViewer(check.viewer);
       return { db: opts.db, viewer: check.viewer, scope, loaders: opts.loaders(opts.db, scope), peers, requestId: state.requestId, logger: state.logger };
     },

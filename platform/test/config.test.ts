@@ -23,6 +23,10 @@ describe('parseConfig', () => {
       INTERNAL_SECRET: 'dev-internal-secret-change-me',
       VIEWER_MAX_AGE_S: expect.any(Number), // its default is another change's
       DB_POOL_MAX: 10,
+      SHUTDOWN_DRAIN_MS: 10000,
+      DB_STATEMENT_TIMEOUT_MS: 4500,
+      DB_LOCK_TIMEOUT_MS: 0,
+      DB_CONNECT_TIMEOUT_MS: 2000,
     });
     expect(cfg.DATABASE_URL).toBeUndefined();
     expect(cfg.REDIS_URL).toBeUndefined();

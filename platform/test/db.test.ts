@@ -1,9 +1,29 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Database, isUniqueViolation } from '../src/db/database';
+import { GraphQLError } from 'graphql';
+import pg from 'pg';
+import pino from 'pino';
+import { requestDeadline, requestState, type RequestState } from '../src/context';
+import { Database, databaseTrouble, DatabaseTimeoutError, isUniqueViolation } from '../src/db/database';
 import { migrate, readMigrations, type MigrationSource } from '../src/db/migrate';
+import { maskError } from '../src/errors';
 import { storageModes, type TestDatabase } from '../src/testing';
+
+/** Runs fn as a request would run, with a deadline `ms` from now; `state` counts its statements. */
+function inRequest<T>(ms: number | undefined, fn: (state: RequestState) => Promise<T>): Promise<T> {
+  const state: RequestState = { requestId: 'db-test', logger: pino({ level: 'silent' }), sqlStatements: 0, deadline: ms === undefined ? undefined : Date.now() + ms };
+  return requestState.run(state, () => fn(state));
+}
+
+/** What the client of a GraphQL service would read for an error a resolver threw. */
+function asClientSees(e: unknown) {
+  // (no instanceof Error: errors made by node itself come from another realm than jest's sandbox)
+  const wrapped = new GraphQLError(String((e as Error).message), { originalError: e as Error, path: ['field'] });
+  return maskError({ message: wrapped.message, path: ['field'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }, wrapped);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function migrationsDir(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'migrations-'));
@@ -85,6 +105,78 @@ describe.each(storageModes)('database on %s', (_mode, create) => {
     });
   });
 
+  describe('deadlines', () => {
+    it("counts BEGIN with its SET LOCAL timeouts as one statement, and gives the transaction what is left of the request's time", async () => {
+      const { shown, counted } = await inRequest(3000, async (state) => {
+        const rows = await t.db.transaction((tx) => tx.query<{ statement_timeout: string }>('SHOW statement_timeout'));
+        return { shown: rows[0]?.statement_timeout, counted: state.sqlStatements };
+      });
+      expect(counted).toBe(3); // BEGIN (with its SET LOCALs), SHOW, COMMIT
+      const [, n, unit] = /^(\d+)(ms|s)$/.exec(shown ?? '') ?? [];
+      const ms = Number(n) * (unit === 's' ? 1000 : 1);
+      expect(ms).toBeGreaterThan(2500);
+      expect(ms).toBeLessThanOrEqual(3000);
+    });
+
+    it('rolls back instead of committing a transaction whose request ran out of time', async () => {
+      const err = await inRequest(300, () =>
+        t.db.transaction(async (tx) => {
+          await tx.query('INSERT INTO public.kv VALUES ($1, $2)', ['late', 1]);
+          await sleep(400); // e.g. the embedded queue, or a slow step: the gateway has given up by now
+          return 'done';
+        }),
+      ).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DatabaseTimeoutError);
+      expect(databaseTrouble(err)).toBe('timeout');
+      await expect(t.db.query('SELECT * FROM public.kv WHERE k = $1', ['late'])).resolves.toEqual([]);
+    });
+
+    it('starts no statement once the deadline has passed, and such a failure reaches the client as SERVICE_UNAVAILABLE', async () => {
+      const err = await inRequest(1, async () => {
+        await sleep(5);
+        return t.db.query('SELECT 1');
+      }).catch((e: unknown) => e);
+      expect(databaseTrouble(err)).toBe('timeout');
+      expect(asClientSees(err)).toEqual({ message: 'the database did not answer in time; try again', path: ['field'], locations: undefined, extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true } });
+    });
+
+    it('runs a migration-style transaction (statementTimeoutMs: 0) without the timeouts and without the deadline', async () => {
+      const shown = await inRequest(1, async () => {
+        await sleep(5);
+        return t.db.transaction((tx) => tx.query<{ statement_timeout: string }>('SHOW statement_timeout'), { statementTimeoutMs: 0 });
+      });
+      expect(shown).toEqual([{ statement_timeout: '0' }]);
+    });
+
+    it("waits for a pool connection at most connectTimeoutMs (or the request's deadline), and /readyz says so at once", async () => {
+      const small = new Database({ url: t.url, service: 'db-test-small', max: 2, connectTimeoutMs: 400, embedded: t.db.embedded });
+      const held = [await small.pool.connect(), await small.pool.connect()];
+      try {
+        let started = Date.now();
+        const readiness = await small.readiness(300);
+        expect(Date.now() - started).toBeLessThan(700);
+        expect(readiness).toMatch(/^no free database connection within 300 ms \(2 of 2 in use, \d+ waiting\)$/);
+
+        if (!small.embedded) {
+          // (embedded: only requests are bounded, by their deadline; background work waits its turn on the one session)
+          started = Date.now();
+          const pooled = await small.query('SELECT 1').catch((e: unknown) => e);
+          expect(Date.now() - started).toBeLessThan(1000);
+          expect(databaseTrouble(pooled)).toBe('timeout');
+        }
+
+        started = Date.now();
+        const inRequestErr = await inRequest(150, () => small.transaction((tx) => tx.query('SELECT 1'))).catch((e: unknown) => e);
+        expect(Date.now() - started).toBeLessThan(400);
+        expect(inRequestErr).toBeInstanceOf(DatabaseTimeoutError);
+      } finally {
+        for (const c of held) c.release();
+      }
+      await expect(small.readiness()).resolves.toBe(true);
+      await small.close();
+    });
+  });
+
   describe('migrate', () => {
     it('applies numbered files once, records them and substitutes {{schema}}', async () => {
       const schema = nextSchema();
@@ -155,5 +247,99 @@ describe.each(storageModes)('database on %s', (_mode, create) => {
       await expect(migrate(t.db, { schema: 'x; DROP TABLE public.kv', sources: [] })).rejects.toThrow(/invalid schema name/);
       await expect(migrate(t.db, { schema: 'Upper', sources: [] })).rejects.toThrow(/invalid schema name/);
     });
+  });
+});
+
+describe('deadlines on real PostgreSQL', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await storageModes[0]![1]('db-deadlines');
+    await t.db.query('CREATE TABLE public.kv (k text PRIMARY KEY, v int NOT NULL)');
+    await t.db.query(`INSERT INTO public.kv VALUES ('locked', 0)`);
+  });
+  afterAll(async () => {
+    await t.drop();
+  });
+
+  it('gives every connection statement_timeout (a session of its own) and bounds a single statement by it', async () => {
+    const db = new Database({ url: t.url, service: 'db-test-timeout', max: 2, statementTimeoutMs: 300 });
+    try {
+      await expect(db.query('SHOW statement_timeout')).resolves.toEqual([{ statement_timeout: '300ms' }]);
+      const started = Date.now();
+      const err = await db.query('SELECT pg_sleep(3)').catch((e: unknown) => e);
+      expect(Date.now() - started).toBeLessThan(1500);
+      expect((err as { code?: string }).code).toBe('57014');
+      expect(databaseTrouble(err)).toBe('timeout');
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('cancels a write waiting on a lock when the request runs out of time, and commits nothing', async () => {
+    const holder = new pg.Client({ connectionString: t.url });
+    await holder.connect();
+    await holder.query('BEGIN');
+    await holder.query(`SELECT v FROM public.kv WHERE k = 'locked' FOR UPDATE`);
+    try {
+      const started = Date.now();
+      const err = await inRequest(600, () =>
+        t.db.transaction(async (tx) => {
+          await tx.query('INSERT INTO public.kv VALUES ($1, $2)', ['with-locked', 1]);
+          await tx.query(`UPDATE public.kv SET v = v + 1 WHERE k = 'locked'`);
+        }),
+      ).catch((e: unknown) => e);
+      const took = Date.now() - started;
+      expect(took).toBeGreaterThanOrEqual(500);
+      expect(took).toBeLessThan(1200);
+      expect((err as { code?: string }).code).toBe('57014');
+      expect(asClientSees(err).extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', retryable: true });
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
+    }
+    await expect(t.db.query(`SELECT k, v FROM public.kv ORDER BY k`)).resolves.toEqual([{ k: 'locked', v: 0 }]);
+  });
+
+  it('leaves other errors alone: a constraint is not an outage, nor is a resolver error that looks like one', async () => {
+    await t.db.query(`INSERT INTO public.kv VALUES ('dup', 1)`);
+    const dup = await t.db.query(`INSERT INTO public.kv VALUES ('dup', 1)`).catch((e: unknown) => e);
+    expect(isUniqueViolation(dup)).toBe(true);
+    expect(databaseTrouble(dup)).toBeNull();
+    expect(asClientSees(dup).extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+    const lookalike = Object.assign(new Error('Connection terminated unexpectedly'), { code: 'ECONNREFUSED' });
+    expect(databaseTrouble(lookalike)).toBeNull();
+    expect(asClientSees(lookalike).extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+  });
+});
+
+describe('an unreachable database', () => {
+  it('is SERVICE_UNAVAILABLE, says so on /readyz, and is logged once (JSON), not once per failed query', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+    const db = new Database({ url: 'postgres://postgres@127.0.0.1:1/none', service: 'db-test-down', max: 2, logger });
+    try {
+      const errors = await Promise.all(Array.from({ length: 5 }, () => db.query('SELECT 1').catch((e: unknown) => e)));
+      for (const e of errors) expect(databaseTrouble(e)).toBe('unreachable');
+      expect(asClientSees(errors[0]).extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', retryable: true });
+      expect(asClientSees(errors[0]).message).toBe('the database is unavailable; try again');
+      await expect(db.readiness()).resolves.toBe('the database does not answer (ECONNREFUSED)');
+      const down = lines.filter((l) => l.component === 'postgres');
+      expect(down.map((l) => [l.level, l.msg, l.service])).toEqual([[40, 'database unreachable', 'db-test-down']]);
+      expect(String(down[0]?.cause)).toContain('ECONNREFUSED');
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe('requestDeadline', () => {
+  it("is the database budget, or sooner when the gateway waits less (less a margin for the answer's way back)", () => {
+    expect(requestDeadline(undefined, 4500, 0)).toBe(4500);
+    expect(requestDeadline('5000', 4500, 0)).toBe(4500);
+    expect(requestDeadline('2000', 4500, 0)).toBe(1800);
+    expect(requestDeadline('400', 4500, 0)).toBe(350);
+    expect(requestDeadline('nonsense', 4500, 0)).toBe(4500);
+    expect(requestDeadline(undefined, 0, 0)).toBeUndefined();
+    expect(requestDeadline('5000', 0, 0)).toBe(4500);
   });
 });

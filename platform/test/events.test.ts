@@ -17,6 +17,14 @@ import {
   type Subscription,
 } from '../src/events';
 import { createTestDatabase, createTestEmbedded, TEST_REDIS_URL, type TestDatabase } from '../src/testing/databases';
+import net from 'node:net';
+import pino, { type Logger } from 'pino';
+import { ConsumerHealth } from '../src/events/consumer-health';
+import { startServiceEvents } from '../src/events/service-events';
+import type { ConsumerStep } from '../src/events/transport';
+import { Health } from '../src/health';
+import { eventConsumerFailures, registry } from '../src/metrics';
+import { testConfig } from '../src/testing/config';
 
 const SHOP = 'shop';
 /** Short timeouts so redelivery is observable within a test; production defaults are 30 s. */
@@ -326,6 +334,203 @@ describe('createEventTransport', () => {
       await Promise.all([redis.close(), pg.close()]);
     } finally {
       await t.drop();
+    }
+  });
+});
+
+/** A logger whose JSON lines a test can read. */
+function capturedLogger(): { logger: Logger; lines: Record<string, unknown>[]; messages: () => string[] } {
+  const lines: Record<string, unknown>[] = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+  return { logger, lines, messages: () => lines.map((l) => String(l.msg)) };
+}
+
+/** A local port nothing listens on: Redis "down" (connection refused). */
+function deadPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+describe('redis streams when Redis lost its data', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await redisHarness();
+  });
+  afterAll(async () => {
+    await h?.teardown();
+  });
+
+  it('creates a vanished consumer group again at the start of the new stream: nothing is skipped, nothing applied twice', async () => {
+    const topic = uniqueTopic('store.changed');
+    const outcomes: [ConsumerStep, boolean][] = [];
+    const log = capturedLogger();
+    const transport = new RedisStreamsTransport({ url: TEST_REDIS_URL, prefix: `test:${crypto.randomBytes(4).toString('hex')}:`, blockMs: 200, logger: log.logger });
+    const sub = await consume(transport, h.db, SHOP, 'lost-group', topic, recordEffect('lost-group'), { ...FAST, onOutcome: (step, error) => outcomes.push([step, error !== undefined]) });
+    try {
+      const before = envelope(topic, 'before');
+      await transport.publish(topic, before);
+      await eventually('the first event', async () => (await effectsOf(h.db, 'lost-group')).length === 1);
+
+      // Redis restarted empty: the stream and the group are gone.
+      const raw = new Redis(TEST_REDIS_URL);
+      await raw.del(transport.streamName(topic));
+      raw.disconnect();
+      // The events published into the fresh stream: one the publisher sends again (it may have been lost), new ones.
+      const after = [envelope(topic, 'after-1'), envelope(topic, 'after-2')];
+      for (const e of [before, ...after]) await transport.publish(topic, e);
+
+      await eventually('the events of the new stream', async () => (await effectsOf(h.db, 'lost-group')).length >= 3);
+      await new Promise((r) => setTimeout(r, 300));
+      expect((await effectsOf(h.db, 'lost-group')).map((r) => r.key)).toEqual(['before', 'after-1', 'after-2']);
+      expect(log.messages().filter((m) => m.startsWith('consumer group was missing'))).toHaveLength(1);
+      expect(outcomes.filter(([, failed]) => failed)).toEqual([]);
+    } finally {
+      await sub.stop();
+      await transport.close();
+    }
+  });
+});
+
+describe('consumer health', () => {
+  const at = { t: 0 };
+  const now = () => at.t;
+  const failure = new Error('connect ECONNREFUSED 127.0.0.1:6379');
+
+  it('logs a consumer that cannot make progress once with its cause, reminds once a minute, says when it recovers', () => {
+    const log = capturedLogger();
+    const health = new ConsumerHealth({ topic: 'a.b', group: 'g1', logger: log.logger, stalledAfterMs: 30_000, now });
+    at.t = 1000;
+    health.outcome('fetch');
+    for (let i = 0; i < 300; i++) {
+      at.t += 500; // the loop retries twice a second for 150 s
+      health.outcome('fetch', failure);
+    }
+    expect(log.lines.map((l) => [l.msg, l.cause, l.topic, l.group])).toEqual([
+      ['event consumer cannot make progress; events wait', 'connect ECONNREFUSED 127.0.0.1:6379', 'a.b', 'g1'],
+      ['event consumer still cannot make progress', 'connect ECONNREFUSED 127.0.0.1:6379', 'a.b', 'g1'],
+      ['event consumer still cannot make progress', 'connect ECONNREFUSED 127.0.0.1:6379', 'a.b', 'g1'],
+    ]);
+    expect(health.check()).toBe('no progress for 150 s: connect ECONNREFUSED 127.0.0.1:6379');
+    health.outcome('fetch');
+    expect(health.check()).toBe(true);
+    expect(log.lines.at(-1)).toMatchObject({ msg: 'event consumer making progress again', failures: 300, failedForS: 149.5 });
+    expect(log.lines).toHaveLength(4);
+  });
+
+  it('sums up a flapping consumer instead of logging every flap', () => {
+    const log = capturedLogger();
+    const health = new ConsumerHealth({ topic: 'a.b', group: 'g4', logger: log.logger, now });
+    at.t = 0;
+    for (let i = 0; i < 10; i++) {
+      at.t += 1000;
+      health.outcome('fetch', failure);
+      at.t += 1000;
+      health.outcome('fetch');
+    }
+    expect(log.messages()).toEqual([
+      'event consumer cannot make progress; events wait',
+      'event consumer making progress again',
+      'event consumer cannot make progress; events wait',
+      'event consumer making progress again',
+      'event consumer cannot make progress; events wait',
+      'event consumer making progress again',
+    ]);
+    at.t += 60_000;
+    health.outcome('fetch', failure);
+    expect(log.lines.at(-1)).toMatchObject({ msg: 'event consumer cannot make progress; events wait', unloggedOutages: 7 });
+  });
+
+  it('is ready while a failure is younger than stalledAfterMs', () => {
+    const health = new ConsumerHealth({ topic: 'a.b', group: 'g2', stalledAfterMs: 30_000, now });
+    at.t = 0;
+    health.outcome('fetch', failure);
+    at.t = 29_000;
+    health.outcome('fetch', failure);
+    expect(health.check()).toBe(true);
+    at.t = 31_000;
+    expect(health.check()).toMatch(/^no progress for 31 s/);
+  });
+
+  it('keeps failing on an event its handler cannot apply, even while fetches succeed', () => {
+    const health = new ConsumerHealth({ topic: 'a.b', group: 'g3', stalledAfterMs: 1000, now });
+    at.t = 0;
+    const poison = envelope('a.b', 'poison');
+    health.outcome('handle', new Error('payload needs id'), poison);
+    at.t = 5000;
+    health.outcome('fetch');
+    expect(health.failing).toBe(true);
+    expect(health.check()).toBe('no progress for 5 s: payload needs id');
+    health.outcome('handle', undefined, poison);
+    expect(health.check()).toBe(true);
+  });
+});
+
+describe('startServiceEvents and consumer readiness', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase('events-test');
+    await withShopSchema(t);
+  });
+  afterAll(async () => {
+    await t?.drop();
+  });
+
+  it('starts with Redis down, says why in one line, and fails /readyz once the consumer has been stuck too long', async () => {
+    const topic = uniqueTopic('store.changed');
+    const health = new Health();
+    const log = capturedLogger();
+    const failuresBefore = (await eventConsumerFailures.get()).values.find((v) => v.labels.topic === topic)?.value ?? 0;
+    const stop = await startServiceEvents({
+      db: t.db,
+      config: testConfig({ REDIS_URL: `redis://127.0.0.1:${await deadPort()}` }),
+      logger: log.logger,
+      schema: SHOP,
+      publishes: false,
+      consumes: [{ topic, apply: async () => undefined }],
+      health,
+      stalledAfterMs: 500,
+    });
+    try {
+      const first = await health.report();
+      expect(first.checks[`events:${topic}`]).toBe('ok');
+      await eventually('the readiness check to fail', async () => !(await health.report()).ready, 10_000);
+      const report = await health.report();
+      expect(report.checks[`events:${topic}`]).toMatch(/^no progress for \d+ s: redis unreachable \(\w+\): connect ECONNREFUSED/);
+      const stuck = log.lines.filter((l) => String(l.msg).includes('cannot make progress'));
+      expect(stuck).toHaveLength(1);
+      expect(stuck[0]).toMatchObject({ topic, group: SHOP, step: 'fetch', cause: expect.stringContaining('ECONNREFUSED') });
+      expect((await eventConsumerFailures.get()).values.find((v) => v.labels.topic === topic)?.value).toBeGreaterThan(failuresBefore);
+      expect(await registry.metrics()).toContain(`event_consumer_failing_seconds{topic="${topic}",group="${SHOP}"}`);
+    } finally {
+      await stop();
+    }
+  });
+
+  it('is ready while its consumer makes progress', async () => {
+    const topic = uniqueTopic('store.changed');
+    const health = new Health();
+    const stop = await startServiceEvents({
+      db: t.db,
+      config: testConfig({ REDIS_URL: TEST_REDIS_URL, EVENT_STREAM_PREFIX: `test:${crypto.randomBytes(4).toString('hex')}:` }),
+      logger: capturedLogger().logger,
+      schema: SHOP,
+      publishes: false,
+      consumes: [{ topic, apply: async () => undefined }],
+      health,
+      stalledAfterMs: 100,
+    });
+    try {
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await health.report()).toEqual({ ready: true, draining: false, checks: { [`events:${topic}`]: 'ok' } });
+    } finally {
+      await stop();
     }
   });
 });

@@ -1,6 +1,20 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
+import net from 'node:net';
 import type Redis from 'ioredis';
-import { createRedis, memoryKeyValue, redisKeyValue, type KeyValue } from '../src/redis';
+import pino, { type Logger } from 'pino';
+import { keyValueFallbacks } from '../src/metrics';
+import {
+  createKeyValue,
+  createRedis,
+  disconnectRedis,
+  firstReady,
+  KEYVALUE_COMMAND_TIMEOUT_MS,
+  memoryKeyValue,
+  redisKeyValue,
+  withInProcessFallback,
+  type KeyValue,
+} from '../src/redis';
 import { TEST_REDIS_URL } from '../src/testing';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -17,6 +31,8 @@ async function memoryHarness(): Promise<Harness> {
 
 async function redisHarness(): Promise<Harness> {
   const redis: Redis = createRedis(TEST_REDIS_URL);
+  // No offline queue: a command sent before the connection is up fails at once.
+  await firstReady(redis, 5000);
   const prefix = `test:${crypto.randomBytes(6).toString('hex')}:`;
   const kv = redisKeyValue(redis, prefix);
   return {
@@ -120,5 +136,135 @@ describe('redis key-value prefixes', () => {
       await a.close();
       await b.close();
     }
+  });
+});
+
+/** A logger whose JSON lines a test can read. */
+function capturedLogger(): { logger: Logger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  return { logger: pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) }), lines };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function fallbackCount(operation: string): Promise<number> {
+  return (await keyValueFallbacks.get()).values.find((v) => v.labels.operation === operation)?.value ?? 0;
+}
+
+async function timed<T>(p: Promise<T>): Promise<{ value: T; ms: number }> {
+  const t = Date.now();
+  const value = await p;
+  return { value, ms: Date.now() - t };
+}
+
+describe('redis as an accelerator: the in-process fallback', () => {
+  it('answers from the fallback while the primary fails, logs once per state change, and returns to the primary', async () => {
+    const clock = { t: 0 };
+    let down = false;
+    const real = memoryKeyValue();
+    const flaky: KeyValue = {
+      kind: 'redis',
+      cache: {
+        get: (k) => (down ? Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379')) : real.cache.get(k)),
+        set: (k, v, ttl) => (down ? Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379')) : real.cache.set(k, v, ttl)),
+        del: (k) => (down ? Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379')) : real.cache.del(k)),
+      },
+      rateLimiter: { hit: (key, limit, w) => (down ? Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379')) : real.rateLimiter.hit(key, limit, w)) },
+      close: () => real.close(),
+    };
+    const log = capturedLogger();
+    const kv = withInProcessFallback(flaky, memoryKeyValue(), { logger: log.logger, retryAfterMs: 1000, now: () => clock.t });
+    try {
+      expect(kv.kind).toBe('redis');
+      expect((await kv.rateLimiter.hit('a', 2, 60)).remaining).toBe(1);
+      const before = await fallbackCount('rate_limit');
+      down = true;
+      const decisions = [];
+      for (let i = 0; i < 4; i++) decisions.push(await kv.rateLimiter.hit('a', 2, 60));
+      // In-process limits: the fallback counts this process's hits on its own.
+      expect(decisions.map((d) => d.allowed)).toEqual([true, true, false, false]);
+      await kv.cache.set('k', 'v', 60);
+      await expect(kv.cache.get('k')).resolves.toBe('v');
+      expect((await fallbackCount('rate_limit')) - before).toBe(4);
+      expect(log.lines.map((l) => [l.msg, l.cause])).toEqual([['redis unavailable: rate limits and caches fall back to in-process', 'connect ECONNREFUSED 127.0.0.1:6379']]);
+
+      down = false;
+      // Within retryAfterMs of the last failure the fallback still answers; then Redis is tried again.
+      expect((await kv.rateLimiter.hit('a', 2, 60)).allowed).toBe(false);
+      clock.t += 1000;
+      expect((await kv.rateLimiter.hit('a', 2, 60)).remaining).toBe(0);
+      expect(log.lines.map((l) => l.msg)).toEqual(['redis unavailable: rate limits and caches fall back to in-process', 'redis available again: rate limits and caches back on redis']);
+    } finally {
+      await kv.close();
+    }
+  });
+
+  it('keeps answering, at once, when Redis is down: no error, no wait', async () => {
+    const log = capturedLogger();
+    const kv = createKeyValue(`redis://127.0.0.1:${await freePort()}`, { logger: log.logger });
+    try {
+      const first = await timed(kv.rateLimiter.hit('ip:1', 3, 60));
+      expect(first.value).toMatchObject({ allowed: true, remaining: 2 });
+      const rest = [];
+      for (let i = 0; i < 5; i++) rest.push(await timed(kv.rateLimiter.hit('ip:1', 3, 60)));
+      expect(rest.map((r) => r.value.allowed)).toEqual([true, true, false, false, false]);
+      expect(Math.max(...rest.map((r) => r.ms))).toBeLessThan(50);
+      await expect(kv.cache.get('nothing')).resolves.toBeNull();
+      const fallback = log.lines.filter((l) => String(l.msg).startsWith('redis unavailable'));
+      expect(fallback).toHaveLength(1);
+      expect(String(fallback[0]!.cause)).toMatch(/ECONNREFUSED/);
+      // The connection's own error listener: one line for the lost connection, none per reconnect attempt.
+      await new Promise((r) => setTimeout(r, 600));
+      expect(log.lines.filter((l) => l.msg === 'redis connection lost')).toHaveLength(1);
+    } finally {
+      await kv.close();
+    }
+  });
+
+  describe('a Redis that hangs (stopped, not dead)', () => {
+    let server: ChildProcess;
+    let port: number;
+    beforeAll(async () => {
+      port = await freePort();
+      server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+      const probe = createRedis(`redis://127.0.0.1:${port}`);
+      for (let i = 0; i < 50 && probe.status !== 'ready'; i++) await new Promise((r) => setTimeout(r, 100));
+      await disconnectRedis(probe);
+    });
+    afterAll(async () => {
+      server.kill('SIGCONT');
+      server.kill('SIGKILL');
+    });
+
+    it('falls back after the command timeout, then answers at once until Redis answers again', async () => {
+      const kv = createKeyValue(`redis://127.0.0.1:${port}`);
+      try {
+        expect((await kv.rateLimiter.hit('sub:u1', 100, 60)).remaining).toBe(99);
+        server.kill('SIGSTOP');
+        const first = await timed(kv.rateLimiter.hit('sub:u1', 100, 60));
+        expect(first.ms).toBeGreaterThanOrEqual(KEYVALUE_COMMAND_TIMEOUT_MS - 10);
+        expect(first.ms).toBeLessThan(KEYVALUE_COMMAND_TIMEOUT_MS + 200);
+        expect(first.value.allowed).toBe(true);
+        const next = await timed(kv.rateLimiter.hit('sub:u1', 100, 60));
+        expect(next.ms).toBeLessThan(20);
+        server.kill('SIGCONT');
+        await new Promise((r) => setTimeout(r, 1100));
+        // Back on Redis: its count continues where Redis left it (the hit that timed out reached it late).
+        expect((await kv.rateLimiter.hit('sub:u1', 100, 60)).remaining).toBeLessThanOrEqual(97);
+      } finally {
+        server.kill('SIGCONT');
+        await kv.close();
+      }
+    });
   });
 });

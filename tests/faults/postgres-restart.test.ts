@@ -1,5 +1,6 @@
 // PostgreSQL restarted under a write load: no service needs a restart, and what clients were told is what
 // the database holds — every write a client saw succeed is committed, every write it saw fail is not.
+import { Client as PgClient } from 'pg';
 import { Database } from '@retail/platform';
 import { alive, startGraphProcesses, type GraphProcesses } from './support/graph-processes';
 import { count, send, startLoad } from './support/load';
@@ -37,7 +38,20 @@ test('a restart mid-load loses no acknowledged write and commits no refused one'
     return s;
   });
   await waitUntil(() => count(load.samples, 'ok') >= 20, 30_000, 'writes before the restart');
+  // Writes in flight when the restart cuts their connections: the row they change is locked for a moment, so
+  // every worker's write is inside products' transaction, waiting, when the server goes away.
+  const holder = new PgClient({ connectionString: pg.url });
+  holder.on('error', () => undefined); // the restart ends its session too
+  await holder.connect();
+  await holder.query('BEGIN');
+  await holder.query(`SELECT on_hand FROM products.stock WHERE store_id = $1 AND sku_id = $2 FOR UPDATE`, [TARGET.storeId, TARGET.skuId]);
+  await waitUntil(
+    async () => (await holder.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock'`)).rows[0]!.n >= 4,
+    10_000,
+    'every worker\'s write waiting on the row',
+  );
   pg.restart();
+  void holder.end().catch(() => undefined);
   const restartedAt = Date.now();
   await waitUntil(() => load.samples.some((s) => s.at > restartedAt + 500 && s.outcome === 'ok'), 30_000, 'writes after the restart');
   await new Promise((r) => setTimeout(r, 1000));
@@ -53,4 +67,16 @@ test('a restart mid-load loses no acknowledged write and commits no refused one'
   expect(refused.filter((k) => stored.has(k))).toEqual([]);
   expect(await onHand()).toBe(before + acknowledged.length);
   expect(acknowledged.length).toBeGreaterThan(20);
+
+  // What the writes that failed told their clients: the database is unavailable, try again (with the same key),
+  // as HTTP 503; never a masked INTERNAL_SERVER_ERROR, never the gateway giving up on products.
+  const failed = samples.filter((s) => s.outcome !== 'ok');
+  console.log(`postgres restart: ${samples.length} writes, ${failed.length} failed: ${JSON.stringify(failed.map((s) => [s.status, s.codes.join(','), s.ms]))}`);
+  expect(failed.length).toBeGreaterThan(0);
+  const retryable = (s: (typeof samples)[number]) => ((s.body as { errors?: { extensions?: { retryable?: unknown } }[] }).errors ?? []).map((e) => e.extensions?.retryable);
+  expect(failed.filter((s) => s.status !== 503 || s.codes.length === 0 || s.codes.some((c) => c !== 'SERVICE_UNAVAILABLE') || retryable(s).some((r) => r !== true))).toEqual([]);
+  // The outage is logged once as it starts and once as it ends (JSON lines), not once per failed query.
+  expect(graph.logLines('products', /internal error/)).toEqual([]);
+  expect(graph.logLines('products', /^database unreachable$/).length).toBe(1);
+  expect(graph.logLines('products', /^database reachable again$/).length).toBe(1);
 }, 120_000);

@@ -75,7 +75,7 @@ export async function migrate(db: Database, opts: MigrateOptions): Promise<strin
       applied.push(f.id);
     }
     return applied;
-  });
+  }, { statementTimeoutMs: 0 }); // no statement or lock timeout: a long DDL, or another replica's migration, is no failure
 }
 
 /** The usual call for a subgraph: kernel tables, then its own migrations/ folder. */

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import crypto from 'node:crypto';
-import { DEFAULT_DRAIN_TIMEOUT_MS, type EventEnvelope, type EventHandler, type SubscribeOptions, type Subscription } from './transport';
+import { DEFAULT_DRAIN_TIMEOUT_MS, type ConsumerStep, type EventEnvelope, type EventHandler, type SubscribeOptions, type Subscription } from './transport';
 
 export function defaultConsumerName(): string {
   return `${os.hostname()}-${process.pid}-${crypto.randomBytes(3).toString('hex')}`;
@@ -20,10 +20,16 @@ export interface ConsumerLoopSource {
 
 /**
  * The loop both transports share: fetch, run the handler, ack on success. Handlers of one batch run
- * one after the other, so one consumer keeps the order of its batch.
+ * one after the other, so one consumer keeps the order of its batch. stop() lets the event under way
+ * finish and be acked (within drainTimeoutMs), then stops: no further event of the batch is started.
  */
 export function runConsumerLoop(source: ConsumerLoopSource, handler: EventHandler, options: SubscribeOptions): Subscription {
   const onError = options.onError ?? (() => undefined);
+  const onOutcome = options.onOutcome ?? (() => undefined);
+  const failed = (step: ConsumerStep, e: unknown, envelope?: EventEnvelope) => {
+    onOutcome(step, e, envelope);
+    onError(e, envelope);
+  };
   let running = true;
   let abandoned = false;
   const loop = (async () => {
@@ -33,24 +39,30 @@ export function runConsumerLoop(source: ConsumerLoopSource, handler: EventHandle
         batch = await source.next();
       } catch (e) {
         if (!running) break;
-        onError(e);
+        failed('fetch', e);
         await new Promise((r) => setTimeout(r, 500));
         continue;
       }
+      onOutcome('fetch');
       for (const d of batch) {
         if (abandoned) return;
+        // Stopping: the event that was under way has been handled and acked; the rest of the batch is not
+        // started. Unacked, it is handed out again after the visibility timeout (another replica, or a restart).
+        if (!running) break;
         try {
           await handler(d.envelope);
         } catch (e) {
-          onError(e, d.envelope);
+          failed('handle', e, d.envelope);
           continue;
         }
+        onOutcome('handle', undefined, d.envelope);
         // A handler that outlived stop()'s drain timeout belongs to a "dead" consumer: its event is redelivered.
         if (abandoned) return;
         try {
           await d.ack();
+          onOutcome('ack', undefined, d.envelope);
         } catch (e) {
-          onError(e, d.envelope);
+          failed('ack', e, d.envelope);
         }
       }
     }

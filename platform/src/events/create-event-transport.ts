@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { Database } from '../db/database';
 import { PostgresTransport } from './postgres-transport';
 import { RedisStreamsTransport } from './redis-streams-transport';
@@ -11,6 +12,8 @@ export interface EventTransportConfig {
   streamPrefix?: string;
   /** Schema of the PostgreSQL event log (default `events`). */
   eventsSchema?: string;
+  /** Where the Redis connection's state changes are logged (once per change). */
+  logger?: Logger;
 }
 
 /** Redis Streams when a Redis URL is configured, else the PostgreSQL transport (migrating its tables). */
@@ -18,6 +21,7 @@ export async function createEventTransport(cfg: EventTransportConfig): Promise<E
   if (cfg.redisUrl) {
     const opts: ConstructorParameters<typeof RedisStreamsTransport>[0] = { url: cfg.redisUrl };
     if (cfg.streamPrefix !== undefined) opts.prefix = cfg.streamPrefix;
+    if (cfg.logger !== undefined) opts.logger = cfg.logger;
     return new RedisStreamsTransport(opts);
   }
   return PostgresTransport.create(cfg.eventsSchema === undefined ? { db: cfg.db } : { db: cfg.db, schema: cfg.eventsSchema });

@@ -25,7 +25,15 @@ export interface SubscribeOptions {
   drainTimeoutMs?: number;
   /** Told about handler and transport errors (the subscription keeps running). */
   onError?: (error: unknown, envelope?: EventEnvelope) => void;
+  /**
+   * Told the outcome of every step, success or failure (`error` set): a fetch from the transport (an empty one
+   * included), a handler run, an ack. What consumer health, its log and its metrics are made of.
+   */
+  onOutcome?: (step: ConsumerStep, error?: unknown, envelope?: EventEnvelope) => void;
 }
+
+/** The steps of a consumer: fetching deliveries, running the handler on one, acking it. */
+export type ConsumerStep = 'fetch' | 'handle' | 'ack';
 
 export interface Subscription {
   /** Stops fetching and waits for handlers in flight (at most drainTimeoutMs). */
