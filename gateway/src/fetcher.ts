@@ -50,12 +50,14 @@ function response(url: string, status: number, statusText: string, headers: Head
  */
 export function createSubgraphFetcher(opts: { timeoutMs: number; maxSockets?: number }): Fetcher & { destroy(): void } {
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 64, keepAliveMsecs: 10_000 });
-  const fetcher = (url: string, init: FetcherRequestInit = {}): Promise<FetcherResponse> =>
-    new Promise((resolve, reject) => {
-      const body = init.body === undefined ? undefined : typeof init.body === 'string' ? Buffer.from(init.body) : init.body;
-      const headers: Record<string, string | number> = { ...(init.headers ?? {}), [DEADLINE_HEADER]: opts.timeoutMs };
+  /** One attempt; `stale` says the request failed on a reused keep-alive socket before any response byte. */
+  const attempt = (url: string, init: FetcherRequestInit, body: Buffer | undefined, timeoutMs: number) =>
+    new Promise<FetcherResponse>((resolve, reject) => {
+      const headers: Record<string, string | number> = { ...(init.headers ?? {}), [DEADLINE_HEADER]: timeoutMs };
       if (body) headers['content-length'] = body.length;
+      let answered = false;
       const req = http.request(url, { method: init.method ?? 'POST', headers, agent }, (res) => {
+        answered = true;
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
@@ -69,15 +71,40 @@ export function createSubgraphFetcher(opts: { timeoutMs: number; maxSockets?: nu
           reject(e);
         });
       });
-      const timer = setTimeout(() => req.destroy(new SubgraphTimeoutError(opts.timeoutMs)), opts.timeoutMs);
+      const timer = setTimeout(() => req.destroy(new SubgraphTimeoutError(opts.timeoutMs)), timeoutMs);
       req.on('error', (e) => {
         clearTimeout(timer);
-        reject(e);
+        reject(Object.assign(e, { stale: req.reusedSocket && !answered && !(e instanceof SubgraphTimeoutError) }));
       });
       if (body) req.end(body);
       else req.end();
     });
+  const fetcher = async (url: string, init: FetcherRequestInit = {}): Promise<FetcherResponse> => {
+    const body = init.body === undefined ? undefined : typeof init.body === 'string' ? Buffer.from(init.body) : init.body;
+    const started = Date.now();
+    try {
+      return await attempt(url, init, body, opts.timeoutMs);
+    } catch (e) {
+      // A subgraph closing an idle keep-alive connection (a restart, a drain) races with our next request on
+      // it: that request never reached the subgraph. A query is sent once more on a new connection; a
+      // mutation never is (it is not known not to have run).
+      const left = opts.timeoutMs - (Date.now() - started);
+      if (!(e as { stale?: boolean }).stale || left < 50 || !isQuery(body)) throw e;
+      return attempt(url, init, body, left);
+    }
+  };
   return Object.assign(fetcher, { destroy: () => agent.destroy() });
+}
+
+/** Whether a subgraph request body is a query (Apollo's subgraph operations start with their keyword). */
+function isQuery(body: Buffer | undefined): boolean {
+  if (!body) return false;
+  try {
+    const { query } = JSON.parse(body.toString('utf8')) as { query?: unknown };
+    return typeof query === 'string' && /^\s*(query\b|\{)/.test(query);
+  } catch {
+    return false;
+  }
 }
 
 /**

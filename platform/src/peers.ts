@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { makeViewer } from './auth/viewer';
 import { REQUEST_ID_HEADER, signViewer, VIEWER_HEADER } from './auth/viewer-header';
-import { currentRequest } from './context';
+import { currentRequest, DEADLINE_HEADER } from './context';
 import { graphqlError } from './errors';
 
 /**
@@ -35,6 +35,7 @@ export function createPeers(opts: { internalSecret: string; urls?: Record<string
   return {
     async query<D>(subgraph: string, query: string, variables: Record<string, unknown> = {}): Promise<D> {
       const url = new URL(peerUrl(subgraph, opts.urls, opts.env));
+      const timeoutMs = opts.timeoutMs ?? 3000;
       const body = JSON.stringify({ query, variables });
       const unavailable = (why: string) => graphqlError('SERVICE_UNAVAILABLE', `the ${subgraph} service ${why}; try again`, { retryable: true, serviceName: subgraph });
       let res: Response;
@@ -45,9 +46,11 @@ export function createPeers(opts: { internalSecret: string; urls?: Record<string
             'content-type': 'application/json',
             [VIEWER_HEADER]: signViewer(service, opts.internalSecret, { method: 'POST', path: url.pathname + url.search, body }),
             [REQUEST_ID_HEADER]: currentRequest()?.requestId ?? 'service',
+            // The peer's database work stops a little before we stop waiting (docs/architecture.md §3, Deadlines).
+            [DEADLINE_HEADER]: String(timeoutMs),
           },
           body,
-          signal: AbortSignal.timeout(opts.timeoutMs ?? 3000),
+          signal: AbortSignal.timeout(timeoutMs),
         });
       } catch {
         throw unavailable('did not answer');
