@@ -4,7 +4,6 @@ import type http from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerOptionsWithGateway } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import {
   createHttpService,
@@ -31,6 +30,7 @@ import { createSubgraphFetcher } from './fetcher';
 import { queryCostRule } from './query-cost';
 import { subgraphReadiness } from './readiness';
 import { SubgraphSource } from './subgraph-source';
+import { withSubgraphOwnAnswers } from './subgraph-answers';
 
 export interface RunningGateway {
   port: number;
@@ -110,100 +110,6 @@ export function liftCompletionErrors(result: GatewayResult): GatewayResult {
   return { ...result, errors: [...(result.errors ?? []), ...lifted], extensions: Object.keys(extensions).length ? extensions : undefined };
 }
 
-/**
- * The subgraph answer the gateway treats as the GraphQL response it is although its status is 4xx: a request
- * error whose every error is BAD_USER_INPUT (a value only the subgraph can check: a custom scalar such as
- * DateTime, a NUL character), without data. The client's mistake then reaches the client as the subgraph's
- * own typed error, with its message and serviceName, like any subgraph error. Any other 4xx (a refused
- * signature, a validation error the gateway should have caught, a body that is not GraphQL), every 5xx and an
- * unreachable subgraph stay SUBGRAPH_UNAVAILABLE (SubgraphSource), so an incident never looks like bad input.
- * (RemoteGraphQLDataSource throws on any non-2xx status, and SubgraphSource.process turns what it throws into
- * SUBGRAPH_UNAVAILABLE; so the answer is handed on here, before them.)
- */
-export function subgraphInputErrors(body: string): boolean {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return false;
-  }
-  if (typeof parsed !== 'object' || parsed === null || 'data' in parsed || !('errors' in parsed)) return false;
-  const errors: unknown = parsed.errors;
-  return (
-    Array.isArray(errors) &&
-    errors.length > 0 &&
-    errors.every((e: unknown) => {
-      if (typeof e !== 'object' || e === null || !('message' in e) || typeof e.message !== 'string' || !('extensions' in e)) return false;
-      const ext: unknown = e.extensions;
-      return typeof ext === 'object' && ext !== null && 'code' in ext && ext.code === 'BAD_USER_INPUT';
-    })
-  );
-}
-
-function answeredWith(res: FetcherResponse, body: string): FetcherResponse {
-  return {
-    bodyUsed: false,
-    url: res.url,
-    redirected: res.redirected,
-    status: 200,
-    ok: true,
-    statusText: 'OK',
-    headers: res.headers,
-    text: async () => body,
-    json: async () => JSON.parse(body),
-    arrayBuffer: async () => new TextEncoder().encode(body).buffer,
-    clone: () => answeredWith(res, body),
-  };
-}
-
-/** The subgraph fetcher, handing a subgraph's 400 with only BAD_USER_INPUT errors on as a GraphQL response (above). */
-export function withSubgraphInputErrors(fetcher: Fetcher): Fetcher {
-  return async (url, init) => {
-    const res = await fetcher(url, init);
-    if (res.status !== 400) return res;
-    const body = await res.clone().text();
-    return subgraphInputErrors(body) ? answeredWith(res, body) : res;
-  };
-}
-
-/**
- * A subgraph's 503 that is its own GraphQL answer: it could answer nothing because a dependency (its database,
- * a peer) is unavailable, and every error says SERVICE_UNAVAILABLE (serviceUnavailableStatusPlugin), without
- * data (absent or null). The gateway hands it on like a 200, so the client gets that retryable
- * SERVICE_UNAVAILABLE with the subgraph's serviceName (and HTTP 503 when nothing else answered), not
- * SUBGRAPH_UNAVAILABLE. Any other 503 (a proxy's, a body that is not GraphQL) stays SUBGRAPH_UNAVAILABLE.
- */
-export function subgraphUnavailableErrors(body: string): boolean {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return false;
-  }
-  if (typeof parsed !== 'object' || parsed === null || !('errors' in parsed)) return false;
-  if ('data' in parsed && parsed.data !== null) return false;
-  const errors: unknown = parsed.errors;
-  return (
-    Array.isArray(errors) &&
-    errors.length > 0 &&
-    errors.every((e: unknown) => {
-      if (typeof e !== 'object' || e === null || !('message' in e) || typeof e.message !== 'string' || !('extensions' in e)) return false;
-      const ext: unknown = e.extensions;
-      return typeof ext === 'object' && ext !== null && 'code' in ext && ext.code === 'SERVICE_UNAVAILABLE';
-    })
-  );
-}
-
-/** The subgraph fetcher, handing a subgraph's 503 with only SERVICE_UNAVAILABLE errors on as a GraphQL response (above). */
-export function withSubgraphUnavailableErrors(fetcher: Fetcher): Fetcher {
-  return async (url, init) => {
-    const res = await fetcher(url, init);
-    if (res.status !== 503) return res;
-    const body = await res.clone().text();
-    return subgraphUnavailableErrors(body) ? answeredWith(res, body) : res;
-  };
-}
-
 /** The gateway as Apollo Server sees it, with value-completion errors lifted into `errors`. */
 function withCompletionErrors(gateway: ApolloGateway): Gateway {
   return {
@@ -230,7 +136,7 @@ export async function startGateway(config: GatewayConfig, opts: { logger?: Logge
       const target = subgraphUrl(name, url, config, env);
       // /readyz: the gateway is ready when every subgraph's /readyz is (probed with a short timeout, cached ~1 s).
       health.add(`subgraph:${name}`, subgraphReadiness(name, target));
-      return new SubgraphSource(name, target, withSubgraphUnavailableErrors(withSubgraphInputErrors(fetcher)), config.INTERNAL_SECRET);
+      return new SubgraphSource(name, target, withSubgraphOwnAnswers(fetcher), config.INTERNAL_SECRET);
     },
     logger,
   });

@@ -16,8 +16,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '../src/events';
-import { createTestDatabase, createTestEmbedded, TEST_REDIS_URL, type TestDatabase } from '../src/testing/databases';
-import net from 'node:net';
+import { createTestDatabase, createTestEmbedded, freePort, TEST_REDIS_URL, type TestDatabase } from '../src/testing/databases';
 import pino, { type Logger } from 'pino';
 import { ConsumerHealth } from '../src/events/consumer-health';
 import { startServiceEvents } from '../src/events/service-events';
@@ -345,18 +344,6 @@ function capturedLogger(): { logger: Logger; lines: Record<string, unknown>[]; m
   return { logger, lines, messages: () => lines.map((l) => String(l.msg)) };
 }
 
-/** A local port nothing listens on: Redis "down" (connection refused). */
-function deadPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 describe('redis streams when Redis lost its data', () => {
   let h: Harness;
@@ -489,7 +476,7 @@ describe('startServiceEvents and consumer readiness', () => {
     const failuresBefore = (await eventConsumerFailures.get()).values.find((v) => v.labels.topic === topic)?.value ?? 0;
     const stop = await startServiceEvents({
       db: t.db,
-      config: testConfig({ REDIS_URL: `redis://127.0.0.1:${await deadPort()}` }),
+      config: testConfig({ REDIS_URL: `redis://127.0.0.1:${await freePort()}` }),
       logger: log.logger,
       schema: SHOP,
       publishes: false,

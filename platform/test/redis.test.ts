@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
-import net from 'node:net';
 import type Redis from 'ioredis';
 import pino, { type Logger } from 'pino';
 import { keyValueFallbacks } from '../src/metrics';
@@ -15,7 +14,7 @@ import {
   withInProcessFallback,
   type KeyValue,
 } from '../src/redis';
-import { TEST_REDIS_URL } from '../src/testing';
+import { freePort, TEST_REDIS_URL } from '../src/testing';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -145,17 +144,6 @@ function capturedLogger(): { logger: Logger; lines: Record<string, unknown>[] } 
   return { logger: pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) }), lines };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function fallbackCount(operation: string): Promise<number> {
   return (await keyValueFallbacks.get()).values.find((v) => v.labels.operation === operation)?.value ?? 0;

@@ -51,7 +51,8 @@ export interface TestEmbedded extends TestDatabase {
   dataDir: string;
 }
 
-function freePort(): Promise<number> {
+/** A local port nothing listens on now (the kernel's choice, then released): a service's port, or a dead one. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once('error', reject);

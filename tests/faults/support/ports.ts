@@ -1,16 +1,4 @@
-import net from 'node:net';
-
-/** A port nothing listens on now (the kernel's choice, then released). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '@retail/platform/testing';
 
 /** Polls `check` every 100 ms until it holds; throws naming `what` after `ms`. */
 export async function waitUntil(check: () => Promise<boolean> | boolean, ms: number, what: string): Promise<void> {
