@@ -9,7 +9,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { prepareDatabase, SUBGRAPHS } from '@retail/graph';
-import { Database, subgraphPaths } from '@retail/platform';
+import { Database, secretKeys, subgraphPaths } from '@retail/platform';
 
 const ROOT = path.resolve(__dirname, '..');
 const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -75,15 +75,16 @@ async function main(): Promise<void> {
   const u = new URL(PG_URL);
   u.pathname = `/${DB_NAME}`;
   const dbUrl = u.toString();
+  // Production mode needs real secrets: fresh ones for this run (the subgraphs' own, e.g. MEMBER_DATA_KEY, seed the demo too).
+  const secret = () => crypto.randomBytes(32).toString('hex');
+  const ownSecrets = Object.fromEntries(SUBGRAPHS.flatMap((s) => secretKeys(s.settings)).map((key) => [key, secret()]));
   const db = new Database({ url: dbUrl, service: 'bench' });
-  await prepareDatabase(db, { seed: 'always' });
+  await prepareDatabase(db, { seed: 'always', env: { ...process.env, ...ownSecrets } });
   const skuRows = await db.query<{ id: string }>(`SELECT s.id FROM products.sku s JOIN products.product p ON p.id = s.product_id WHERE p.brand_id = 'brand-lng' AND p.status = 'ACTIVE' ORDER BY s.id LIMIT 5`);
   await db.close();
   SCENARIOS[0]!.variables = { skus: skuRows.map((r) => r.id) };
 
-  // Production mode needs real secrets: fresh ones for this run.
-  const secret = () => crypto.randomBytes(32).toString('hex');
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: dbUrl, LOG_LEVEL: 'warn', NODE_ENV: 'production', INTERNAL_SECRET: secret(), JWT_SECRET: secret() };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...ownSecrets, DATABASE_URL: dbUrl, LOG_LEVEL: 'warn', NODE_ENV: 'production', INTERNAL_SECRET: secret(), JWT_SECRET: secret() };
   delete env.REDIS_URL;
   const subgraphPorts: number[] = [];
   for (const [i, subgraph] of SUBGRAPHS.entries()) {

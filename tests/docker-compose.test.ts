@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { SUBGRAPHS } from '@retail/graph';
-import { DEVELOPMENT_SECRETS, subgraphPaths } from '@retail/platform';
+import { DEVELOPMENT_SECRETS, secretKeys, subgraphPaths } from '@retail/platform';
 
 // No Docker engine runs here: these checks keep docker-compose.yml and the Dockerfile honest instead.
 const ROOT = path.resolve(__dirname, '..');
@@ -118,10 +118,18 @@ describe('docker-compose.yml', () => {
   it('has no fallback value for any secret and no development secret anywhere', () => {
     const text = fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8');
     expect(text).not.toMatch(/\$\{(INTERNAL_SECRET|JWT_SECRET)(:?-|-)/);
+    for (const key of SUBGRAPHS.flatMap((sg) => secretKeys(sg.settings))) expect(text).not.toMatch(new RegExp(`\\$\\{${key}(:?-|-)`));
     for (const secret of DEVELOPMENT_SECRETS) expect(text).not.toContain(secret);
     expect(text).not.toMatch(/change-?me/i);
     for (const [, s] of appServices) {
       for (const [key, value] of Object.entries(s.environment ?? {})) if (/SECRET/.test(key)) expect([key, value]).toEqual([key, expect.stringMatching(required(key))]);
+    }
+  });
+
+  it.each(SUBGRAPHS.map((s) => [s.name, s] as const))("gives subgraph %s its own secret settings, required, and nobody else", (name, subgraph) => {
+    for (const key of secretKeys(subgraph.settings)) {
+      expect([name, key, compose.services[name]?.environment?.[key]]).toEqual([name, key, expect.stringMatching(required(key))]);
+      for (const [other, s] of appServices) if (other !== name) expect([other, key, s.environment?.[key]]).toEqual([other, key, undefined]);
     }
   });
 

@@ -10,13 +10,13 @@ import { signDevToken } from '@retail/platform';
 const ROOT = path.resolve(__dirname, '..');
 // Below Linux's ephemeral range (32768+), where client sockets could already hold the port.
 const base = 20000 + Math.floor(Math.random() * 12000);
-const ports = { gateway: base, stores: base + 1, products: base + 3, pg: base + 9 };
+const ports = { gateway: base, stores: base + 1, members: base + 2, products: base + 3, pg: base + 9 };
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'retail-start-'));
 const JWT_SECRET = 'embedded-start-jwt-secret-0123456789';
 let output = '';
 
 function start(): ChildProcess {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(ports.pg), PORT: String(ports.gateway), STORES_PORT: String(ports.stores), PRODUCTS_PORT: String(ports.products), JWT_SECRET, LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(ports.pg), PORT: String(ports.gateway), STORES_PORT: String(ports.stores), MEMBERS_PORT: String(ports.members), PRODUCTS_PORT: String(ports.products), JWT_SECRET, LOG_LEVEL: 'warn' };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
   const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'graph/src/start.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -55,6 +55,7 @@ test('npm start serves the demo graph on the embedded database and keeps data ac
   try {
     await waitFor(() => output.includes('the graph is up'), 120_000, 'first start');
     expect(output).toMatch(/seeded demo data: stores/);
+    expect(output).toMatch(/seeded demo data: members/);
     expect(output).toMatch(/npm run token -- --role/);
     const skus = await gql(`{ products(first: 2, filter: { brandId: "brand-lng" }) { edges { node { skus { id } } } } }`);
     const skuIds = (skus.data as { products: { edges: { node: { skus: { id: string }[] } }[] } }).products.edges.flatMap((e) => e.node.skus.map((s) => s.id)).slice(0, 3);

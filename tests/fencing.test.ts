@@ -105,3 +105,49 @@ test('a franchisee cannot change another operator\'s store', async () => {
   const after = await graph.query<{ store: { name: string } }>(`query($id: ID!) { store(id: $id) { name } }`, { id: otherStoreId });
   expect(after.data!.store.name).not.toBe('hijacked');
 });
+
+describe('members through the gateway', () => {
+  type StoreMembers = { stores: { edges: { node: { id: string; members: { totalCount: number; edges: { node: { id: string; homeStore: { id: string } } }[] } | null } }[] } };
+  const STORE_MEMBERS = `{ stores(first: 100) { edges { node { id members(first: 100) { totalCount edges { node { id homeStore { id } } } } } } } }`;
+
+  test("a franchisee lists its own stores' members, and sees no other store's (Store.members through stores)", async () => {
+    const res = await graph.query<StoreMembers>(STORE_MEMBERS, {}, franchiseeA);
+    expect(res.errors).toBeUndefined();
+    const own = res.data!.stores.edges.map((e) => e.node);
+    expect(own.map((s) => s.id).sort()).toEqual(ownStoreIds);
+    expect(own.reduce((n, s) => n + s.members!.totalCount, 0)).toBeGreaterThan(0);
+    for (const s of own) expect(s.members!.edges.every((e) => e.node.homeStore.id === s.id)).toBe(true);
+    // another operator's store, reached through products (its public face), hides its members
+    const other = await graph.query<{ store: { name: string; members: unknown } }>(`query($id: ID!) { store(id: $id) { name members { totalCount } } }`, { id: otherStoreId }, franchiseeA);
+    expect(other.data!.store.name).toBeTruthy();
+    expect(other.data!.store.members).toBeNull();
+  });
+
+  test('a franchisee lists only its stores\' members on the root list, and a guide only its customers', async () => {
+    type Members = { members: { totalCount: number; edges: { node: { id: string; homeStore: { id: string } | null; guide: { id: string } | null } }[] } };
+    const q = `{ members(first: 100) { totalCount edges { node { id homeStore { id } guide { id } } } } }`;
+    const mine = await graph.query<Members>(q, {}, franchiseeA);
+    expect(mine.data!.members.totalCount).toBeGreaterThan(0);
+    expect(mine.data!.members.edges.every((e) => ownStoreIds.includes(e.node.homeStore?.id ?? ''))).toBe(true);
+    const guide = await tokenFor({ role: 'GUIDE', brandId: 'brand-lng', storeId: 'store-lng-03', guideId: 'gd-lng-03-1' });
+    const customers = await graph.query<Members>(q, {}, guide);
+    expect(customers.errors).toBeUndefined();
+    expect(customers.data!.members.totalCount).toBeGreaterThan(0);
+    expect(customers.data!.members.edges.every((e) => e.node.guide?.id === 'gd-lng-03-1')).toBe(true);
+    const viaGuide = await graph.query<{ viewer: { guide: { customers: { totalCount: number } } } }>(`{ viewer { guide { customers { totalCount } } } }`, {}, guide);
+    expect(viaGuide.data!.viewer.guide.customers.totalCount).toBe(customers.data!.members.totalCount);
+  });
+
+  test('a member token reaches only its own member (root field and Viewer.member through stores)', async () => {
+    const member = await tokenFor({ role: 'MEMBER', brandId: 'brand-lng', memberId: 'mem-lng-0001' });
+    const res = await graph.query<{ viewer: { member: { id: string; oneId: string } }; other: unknown; members: { totalCount: number } }>(
+      `{ viewer { member { id oneId } } other: member(id: "mem-lng-0002") { id } members { totalCount } }`,
+      {},
+      member,
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.viewer.member.id).toBe('mem-lng-0001');
+    expect(res.data!.other).toBeNull();
+    expect(res.data!.members.totalCount).toBe(1);
+  });
+});

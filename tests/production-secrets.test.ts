@@ -2,7 +2,7 @@
 // one line starting with `config:` and exit code 1, before it opens a port or a database.
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { DEV_INTERNAL_SECRET, DEV_JWT_SECRET } from '@retail/platform';
+import { DEV_INTERNAL_SECRET, DEV_JWT_SECRET, secretKeys } from '@retail/platform';
 import { SUBGRAPHS } from '@retail/graph';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -56,4 +56,26 @@ test('the gateway refuses a short JWT_SECRET in production', async () => {
   const r = await run('gateway/src/main.ts', { NODE_ENV: 'production', INTERNAL_SECRET: 'f3a9c1d4e5b60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90', JWT_SECRET: 'only-twenty-bytes-xx' });
   expect(r.code).toBe(1);
   expect(r.stderr.trimEnd()).toBe('config: JWT_SECRET: must be at least 32 bytes in production, got 20 bytes (make one with: openssl rand -hex 32)');
+});
+
+// A subgraph's own secret settings (members' MEMBER_DATA_KEY) follow the same rule, in its process and in npm start.
+const ownSecrets = SUBGRAPHS.flatMap((s) => secretKeys(s.settings).map((key): [string, string, string] => [s.name, key, path.relative(ROOT, path.join(s.dir, 'src/main.ts'))]));
+const GOOD_SECRET = 'f3a9c1d4e5b60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90';
+
+test('some subgraph has a secret setting of its own (members: MEMBER_DATA_KEY)', () => {
+  expect(ownSecrets.map(([name, key]) => `${name}:${key}`)).toContain('members:MEMBER_DATA_KEY');
+});
+
+describe.each(ownSecrets)('subgraph %s with NODE_ENV=production', (_name, key, entry) => {
+  it.each([
+    [`${key} missing`, {}, `config: ${key}: required in production (make one with: openssl rand -hex 32)`],
+    [`${key} a development default`, { [key]: 'dev-some-key-change-me-0123456789abcdef' }, `config: ${key}: a development default is refused in production (make one with: openssl rand -hex 32)`],
+    [`${key} short`, { [key]: 'only-twenty-bytes-xx' }, `config: ${key}: must be at least 32 bytes in production, got 20 bytes (make one with: openssl rand -hex 32)`],
+  ])('refuses to start with %s, in one line that never shows the value', async (_case, env: Record<string, string>, line) => {
+    for (const target of [entry, 'graph/src/start.ts']) {
+      const r = await run(target, { NODE_ENV: 'production', INTERNAL_SECRET: GOOD_SECRET, JWT_SECRET: GOOD_SECRET, ...env });
+      expect([target, r.code, r.stderr.trimEnd()]).toEqual([target, 1, line]);
+      if (env[key]) expect(r.stderr).not.toContain(env[key]);
+    }
+  });
 });

@@ -13,7 +13,7 @@ import { tokenFor } from './support/tokens';
 const ROOT = path.resolve(__dirname, '..');
 // Below Linux's ephemeral range (32768+), where client sockets could already hold the port.
 const base = 20000 + Math.floor(Math.random() * 12000);
-const ports = { gateway: base, stores: base + 1, products: base + 3 };
+const ports = { gateway: base, stores: base + 1, members: base + 2, products: base + 3 };
 let output = '';
 let proc: ChildProcess | undefined;
 let database: TestDatabase;
@@ -56,6 +56,7 @@ beforeAll(async () => {
     PORT: String(ports.gateway),
     STORES_PORT: String(ports.stores),
     PRODUCTS_PORT: String(ports.products),
+    MEMBERS_PORT: String(ports.members),
     JWT_SECRET: TEST_JWT_SECRET,
     LOG_LEVEL: 'warn',
   };
@@ -82,7 +83,7 @@ test('every service runs compiled JavaScript', () => {
   const commands = descendantCommands(proc!.pid!).filter((c) => path.basename(c.split(' ')[0]!) === 'node');
   const services = commands.filter((c) => c.includes('--conditions=production'));
   expect(services.map((c) => c.split(' ').pop()?.replace(ROOT + path.sep, '')).sort()).toEqual(
-    ['gateway/dist/main.js', 'graph/dist/start.js', 'subgraphs/products/dist/main.js', 'subgraphs/stores/dist/main.js'].sort(),
+    ['gateway/dist/main.js', 'graph/dist/start.js', 'subgraphs/members/dist/main.js', 'subgraphs/products/dist/main.js', 'subgraphs/stores/dist/main.js'].sort(),
   );
   expect(commands.filter((c) => c.includes('tsx'))).toEqual([]);
 });
@@ -96,6 +97,7 @@ test.each([
   ['anonymous store finder with stock', `{ stores(first: 5, filter: { brandId: "brand-lng" }) { totalCount edges { node { id name openingHours { dayOfWeek opens closes } stock(skuIds: ["sku-lng-br-2401-bk-75b"]) { available } } } } }`, null],
   ['catalog search with a store price', `{ products(filter: { brandId: "brand-lng", query: "文胸" }, first: 10) { totalCount edges { node { title skus { code listPrice { amount } storePrice(storeId: "store-lng-04") { amount } } } } } }`, null],
   ['franchisee portal', `{ viewer { role franchisee { name kind } } stores(first: 50) { totalCount edges { node { code name guides { edges { node { name status } } } } } } }`, { role: 'FRANCHISEE', brandId: 'brand-lng', franchiseeId: 'fr-lng-a' }],
+  ["franchisee's members", `{ members(first: 10) { totalCount edges { node { id oneId phoneMasked tier { code name } homeStore { name } guide { name } } } } }`, { role: 'FRANCHISEE', brandId: 'brand-lng', franchiseeId: 'fr-lng-a' }],
 ] as const)('answers the %s like the graph from the sources', async (_name, query, viewer) => {
   const token = viewer ? await tokenFor(viewer) : undefined;
   const fromProd = await prod(query, {}, token);

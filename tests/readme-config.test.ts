@@ -21,6 +21,8 @@ const shapes: [string, z.ZodRawShape][] = [
   ['gateway', gatewayConfigShape],
   ['subgraph', subgraphConfigShape],
   ['npm start', startConfigShape],
+  // A subgraph's own settings (SubgraphDefinition.settings), e.g. members' MEMBER_DATA_KEY.
+  ...SUBGRAPHS.filter((s) => Object.keys(s.settings).length > 0).map((s): [string, z.ZodRawShape] => [`subgraph ${s.name}`, s.settings]),
 ];
 
 test('the table has one row per variable', () => {

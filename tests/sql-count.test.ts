@@ -55,3 +55,28 @@ test('a catalog search with per-store prices costs the same statements for 2 and
   expect(large.fetches).toBe(small.fetches);
   expect(large.sql).toBeLessThanOrEqual(8);
 });
+
+const MEMBERS_WITH_GUIDE_STORE_TIER = `query($n: Int!) { members(first: $n) { totalCount edges { node {
+  id oneId phoneMasked tier { code name rank } brand { name } homeStore { id name } guide { id name status } joinSource { channel store { name } } } } } }`;
+
+test('a member list with guide, home store and tier costs the same statements and fetches for 5 and 50 members', async () => {
+  const small = await measure(MEMBERS_WITH_GUIDE_STORE_TIER, { n: 5 }, admin);
+  const large = await measure(MEMBERS_WITH_GUIDE_STORE_TIER, { n: 50 }, admin);
+  const edges = (large.res.data as { members: { edges: { node: { guide: { name: string } | null; homeStore: { name: string } | null } }[] } }).members.edges;
+  expect(edges).toHaveLength(50);
+  expect(edges.some((e) => e.node.guide?.name && e.node.homeStore?.name)).toBe(true);
+  expect(large.sql).toBe(small.sql);
+  expect(large.fetches).toBe(small.fetches);
+  // members, then stores once per entity path (brand, homeStore, guide, joinSource.store), in parallel
+  expect(large.fetches).toBe(5);
+  expect(large.sql).toBeLessThanOrEqual(6);
+});
+
+test("stores with their members cost the same statements for 3 and 20 stores (Store.members across subgraphs)", async () => {
+  const q = `query($n: Int!) { stores(first: $n) { edges { node { id name members(first: 5) { totalCount edges { node { id tier { code } guide { name } } } } } } } }`;
+  const small = await measure(q, { n: 3 }, admin);
+  const large = await measure(q, { n: 20 }, admin);
+  expect(large.sql).toBe(small.sql);
+  expect(large.fetches).toBe(small.fetches);
+  expect(large.fetches).toBe(3); // stores, members, stores again for the guides
+});

@@ -83,3 +83,34 @@ test("the old operator's writes are refused as soon as the handover returns, bef
   expect((await setPrice(franchiseeB, '212')).data!.setStorePrice.userErrors).toEqual([]);
   expect((await adjust(franchiseeB, 'handover-b')).data!.adjustStock.userErrors).toEqual([]);
 });
+
+test('a store handover and guides hired or leaving reach members through the same events', async () => {
+  const admin = await tokenFor({ role: 'BRAND_ADMIN', brandId: 'brand-lng', scopes: ['stores:admin'] });
+  const franchiseeA = await tokenFor({ role: 'FRANCHISEE', brandId: 'brand-lng', franchiseeId: 'fr-lng-a' });
+  const franchiseeB = await tokenFor({ role: 'FRANCHISEE', brandId: 'brand-lng', franchiseeId: 'fr-lng-b' });
+  // store-lng-04 went from fr-lng-a to fr-lng-b in the first test: its members follow, as its stock did.
+  const membersOf04 = async (token: string) =>
+    (await graph.query<{ store: { members: { totalCount: number } | null } }>(`{ store(id: "store-lng-04") { members { totalCount } } }`, {}, token)).data!.store.members;
+  expect(await eventually(() => membersOf04(franchiseeB), (v) => v !== null)).toEqual({ totalCount: expect.any(Number) });
+  expect((await membersOf04(franchiseeB))!.totalCount).toBeGreaterThan(0);
+  expect(await membersOf04(franchiseeA)).toBeNull();
+
+  const register = async (guideId: string, externalId: string) =>
+    (
+      await graph.query<{ registerMember: { member: { guide: { id: string } } | null; userErrors: { code: string }[] } }>(
+        `mutation($input: RegisterMemberInput!) { registerMember(input: $input) { member { guide { id } } userErrors { code } } }`,
+        { input: { brandId: 'brand-lng', phone: `1360000${externalId.slice(-4)}`, identity: { channel: 'WECOM', appId: 'ww1a2b3c4d5e6f7a80', externalId }, guideId } },
+        admin,
+      )
+    ).data!.registerMember;
+  const hired = await graph.query<{ createGuide: { guide: { id: string } } }>(`mutation { createGuide(input: { storeId: "store-lng-09", name: "新导购" }) { guide { id } } }`, {}, admin);
+  const guideId = hired.data!.createGuide.guide.id;
+  // Each attempt is another person joining through the guide (a retry of one join would return its member).
+  let person = 0;
+  const newcomer = () => register(guideId, `wm-events-${String(++person).padStart(4, '0')}`);
+  const joined = await eventually(newcomer, (r) => r.userErrors.length === 0);
+  expect(joined.member!.guide.id).toBe(guideId);
+  await graph.query(`mutation($g: ID!) { markGuideLeft(input: { guideId: $g }) { userErrors { code } } }`, { g: guideId }, admin);
+  const refused = await eventually(newcomer, (r) => r.userErrors.length > 0);
+  expect(refused.userErrors).toEqual([{ code: 'GUIDE_NOT_ACTIVE' }]);
+});

@@ -1,3 +1,4 @@
+import { membersSubgraph } from '@retail/members';
 import type { Subgraph } from '@retail/platform';
 import { productsSubgraph } from '@retail/products';
 import { storesSubgraph } from '@retail/stores';
@@ -7,4 +8,4 @@ import { storesSubgraph } from '@retail/stores';
  * Adding a subgraph is one line here (docs/adding-a-subgraph.md); `npm start`, composition, the gateway's
  * service list (through the supergraph), the bench, the test graph and the docker-compose check follow.
  */
-export const SUBGRAPHS: readonly Subgraph[] = [storesSubgraph, productsSubgraph];
+export const SUBGRAPHS: readonly Subgraph[] = [storesSubgraph, productsSubgraph, membersSubgraph];

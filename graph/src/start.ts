@@ -12,6 +12,7 @@ import {
   socketAnswers,
   startEmbeddedPostgres,
   subgraphPaths,
+  z,
   type EmbeddedPostgres,
 } from '@retail/platform';
 import { startConfigShape } from './config';
@@ -23,7 +24,9 @@ const ROOT = path.resolve(__dirname, '../..');
 const COMPILED = __filename.endsWith('.js');
 const GATEWAY_DIR = path.dirname(require.resolve('@retail/gateway/package.json'));
 const gatewayMain = COMPILED ? path.join(GATEWAY_DIR, 'dist/main.js') : path.join(GATEWAY_DIR, 'src/main.ts');
-const config = loadConfigOrExit(startConfigShape);
+// The subgraphs' own settings too (their seeds read them here; their processes read them again): one `config:`
+// line names every problem before anything starts.
+const config = loadConfigOrExit({ ...startConfigShape, ...Object.assign({}, ...SUBGRAPHS.map((s) => s.settings)) }) as z.infer<z.ZodObject<typeof startConfigShape>>;
 const gatewayPort = config.PORT ?? config.GATEWAY_PORT;
 const children: { name: string; proc: ChildProcess }[] = [];
 let embedded: EmbeddedPostgres | undefined;

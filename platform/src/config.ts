@@ -46,6 +46,27 @@ const SECRET_KEYS: ReadonlySet<string> = new Set(['INTERNAL_SECRET', 'JWT_SECRET
 
 const MAKE_ONE = 'make one with: openssl rand -hex 32';
 
+/** The schemas made by secretSetting: a shape's key whose schema is one of these is a secret. */
+const SECRET_SETTINGS = new WeakSet<object>();
+
+/**
+ * A secret setting of one service's own (a subgraph's data key, e.g. members' MEMBER_DATA_KEY): its development
+ * default (which must say "change-me") works in development and test; with NODE_ENV=production
+ * productionSecretProblems requires it, at least 32 bytes and no development default, like INTERNAL_SECRET; and a
+ * config error never prints its value, only its length.
+ */
+export function secretSetting(developmentDefault: string) {
+  if (!isDevelopmentSecret(developmentDefault)) throw new Error('a secret setting\'s development default must say "change-me"');
+  const schema = z.string().min(16, 'must be at least 16 characters').default(developmentDefault);
+  SECRET_SETTINGS.add(schema);
+  return schema;
+}
+
+/** The keys of a config shape that hold secrets: INTERNAL_SECRET, JWT_SECRET and every secretSetting. */
+export function secretKeys(shape: z.ZodRawShape): string[] {
+  return Object.keys(shape).filter((key) => SECRET_KEYS.has(key) || SECRET_SETTINGS.has(shape[key] ?? {}));
+}
+
 export interface ConfigProblem {
   key: string;
   message: string;
@@ -53,9 +74,9 @@ export interface ConfigProblem {
 
 /**
  * The production rule for secrets, for any config shape: with NODE_ENV=production a shape that reads
- * INTERNAL_SECRET needs one (no development default), and a shape that reads JWT_SECRET needs one unless it
- * verifies tokens with JWT_JWKS_URL. A given secret must be at least 32 bytes and no development default.
- * Development and test keep their built-in defaults.
+ * INTERNAL_SECRET (or a secretSetting) needs one (no development default), and a shape that reads JWT_SECRET needs
+ * one unless it verifies tokens with JWT_JWKS_URL. A given secret must be at least 32 bytes and no development
+ * default. Development and test keep their built-in defaults.
  */
 export function productionSecretProblems(shape: z.ZodRawShape, env: NodeJS.ProcessEnv): ConfigProblem[] {
   if (env.NODE_ENV !== 'production') return [];
@@ -75,6 +96,7 @@ export function productionSecretProblems(shape: z.ZodRawShape, env: NodeJS.Proce
     const jwks = 'JWT_JWKS_URL' in shape && !!env.JWT_JWKS_URL;
     check('JWT_SECRET', env.JWT_SECRET ?? '', jwks ? null : 'required in production unless JWT_JWKS_URL is set');
   }
+  for (const key of secretKeys(shape)) if (!SECRET_KEYS.has(key)) check(key, env[key] ?? '', 'required in production');
   return problems;
 }
 
@@ -86,6 +108,7 @@ export function productionSecretProblems(shape: z.ZodRawShape, env: NodeJS.Proce
 export function parseConfig<S extends z.ZodRawShape>(shape: S, env: NodeJS.ProcessEnv = process.env): z.infer<z.ZodObject<S>> {
   const schema = z.object(shape);
   const result = schema.safeParse(env);
+  const secrets = new Set(secretKeys(shape));
   const parts: string[] = [];
   const badKeys = new Set<string>();
   if (!result.success) {
@@ -93,7 +116,7 @@ export function parseConfig<S extends z.ZodRawShape>(shape: S, env: NodeJS.Proce
       const key = i.path.join('.');
       badKeys.add(key);
       const got = env[key];
-      const shown = got === undefined ? '' : SECRET_KEYS.has(key) ? ` (got ${Buffer.byteLength(got, 'utf8')} bytes)` : ` (got ${JSON.stringify(got)})`;
+      const shown = got === undefined ? '' : secrets.has(key) ? ` (got ${Buffer.byteLength(got, 'utf8')} bytes)` : ` (got ${JSON.stringify(got)})`;
       parts.push(`${key}: ${i.message}${shown}`);
     }
   }

@@ -54,13 +54,16 @@ export class UserErrorException extends Error {
   }
 }
 
-/** Runs a mutation body; a UserErrorException becomes `{ userErrors }`, the result gets `userErrors: []`. */
-export async function payloadFrom<T extends object>(fn: () => Promise<T>): Promise<T & { userErrors: UserError[] }> {
+/**
+ * Runs a mutation body; a UserErrorException becomes `{ ...failed, userErrors }` (`failed`: what the payload's
+ * non-null fields say when the mutation failed, e.g. `{ alreadyMember: false }`), the result gets `userErrors: []`.
+ */
+export async function payloadFrom<T extends object>(fn: () => Promise<T>, failed: Partial<T> = {}): Promise<T & { userErrors: UserError[] }> {
   try {
     const out = await fn();
     return { ...out, userErrors: (out as { userErrors?: UserError[] }).userErrors ?? [] };
   } catch (e) {
-    if (e instanceof UserErrorException) return { userErrors: e.errors } as unknown as T & { userErrors: UserError[] };
+    if (e instanceof UserErrorException) return { ...failed, userErrors: e.errors } as unknown as T & { userErrors: UserError[] };
     throw e;
   }
 }

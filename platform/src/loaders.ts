@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import type { Page } from './pagination';
 
 // Per-request DataLoaders: each subgraph's src/loaders.ts builds its typed set once per request (the
 // subgraph context does it), so caching never leaks between callers of different scopes, and every load
@@ -43,4 +44,15 @@ export function groupByKeys<K, R>(keys: readonly K[], rows: readonly R[], keyOf:
     else m.set(k, [r]);
   }
   return keys.map((k) => m.get(k) ?? []);
+}
+
+/**
+ * A nested list's loader (fetchPagesByParent behind it): the same page for many parents in one statement; a
+ * parent without rows gets an empty page.
+ */
+export function pagesLoader<R>(fetch: (parents: readonly string[]) => Promise<Map<string, Page<R>>>): DataLoader<string, Page<R>> {
+  return new DataLoader<string, Page<R>>(async (ids) => {
+    const pages = await fetch(ids);
+    return ids.map((id) => pages.get(id) ?? { rows: [], total: 0 });
+  });
 }

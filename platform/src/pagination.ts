@@ -86,6 +86,14 @@ export interface SortKey {
   type?: 'text' | 'timestamptz';
 }
 
+/**
+ * A timestamptz column as a sort key: its cursor keeps it in UTC with microseconds (to_char … US), so two rows of
+ * the same millisecond are never skipped, e.g. `sort: [timestampSortKey('p.created_at'), 'p.id']`.
+ */
+export function timestampSortKey(expr: string): SortKey {
+  return { expr, cursor: `to_char(${expr} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`, type: 'timestamptz' };
+}
+
 export interface PageQuery {
   /** Select list of a row (without the sort keys). */
   columns: string;

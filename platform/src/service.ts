@@ -2,7 +2,7 @@ import type http from 'node:http';
 import path from 'node:path';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { Logger } from 'pino';
-import { baseConfigShape, loadConfigOrExit, z, type BaseConfig } from './config';
+import { baseConfigShape, loadConfigOrExit, parseConfig, z, type BaseConfig } from './config';
 import { Database } from './db/database';
 import { resolveDatabaseUrl, type EmbeddedPostgres } from './db/embedded';
 import { migrateSubgraph } from './db/migrate';
@@ -26,59 +26,84 @@ export interface SubgraphDeps {
   health: Health;
 }
 
+/** The zod shape of a subgraph's own settings (SubgraphDefinition.settings), e.g. `{ MEMBER_DATA_KEY: secretSetting(…) }`. */
+export type SettingsShape = z.ZodRawShape;
+/** The values of a subgraph's own settings, read from the environment. */
+export type SettingsOf<S extends SettingsShape> = z.infer<z.ZodObject<S>>;
+
 /**
  * A subgraph as its src/index.ts describes it (docs/adding-a-subgraph.md). The registry lists these;
  * `npm start`, the gateway's service list (through the composed supergraph), `npm run compose`, the
  * bench and the docker-compose check all derive from it.
  */
-export interface SubgraphDefinition<L = unknown> {
+export interface SubgraphDefinition<L = unknown, S extends SettingsShape = Record<never, never>> {
   /** The service name, its database schema and its event consumer group. */
   name: string;
   /** Its default port: the one place in the code a subgraph's port is written. */
   port: number;
   /** Its folder (subgraphs/<name>): migrations/, src/main.ts and dist/main.js are found from here. */
   dir: string;
-  resolvers: GraphQLResolverMap<SubgraphContext<L>>;
+  /**
+   * Settings of its own beside every subgraph's (subgraphConfigShape), read from the environment when it starts
+   * (one `config:` line names every problem) and when its demo data is loaded; resolvers and commands read them as
+   * `ctx.settings`. A key or password is a secretSetting, which production refuses to leave at its default.
+   */
+  settings?: S;
+  resolvers: GraphQLResolverMap<SubgraphContext<L, SettingsOf<S>>>;
   /** The request's typed loaders (src/loaders.ts), built once per request. */
   loaders(db: Database, scope: Scope): L;
   /** Topics it writes to its outbox (the relay runs when there is one) and the ones it applies. */
   events: { publishes: readonly string[]; consumes: readonly ConsumedTopic[] };
   jobs: readonly Job[];
-  /** Loads its demo data (src/demo/); idempotent, never overwrites what a user changed. */
-  seed(db: Database): Promise<void>;
+  /** Loads its demo data (src/demo/) with its settings; idempotent, never overwrites what a user changed. */
+  seed(db: Database, settings: SettingsOf<S>): Promise<void>;
   /** Plain HTTP routes beside /graphql (e.g. a channel's signed callbacks). */
   routes?(deps: SubgraphDeps): Record<string, RouteHandler>;
 }
 
 /**
- * A subgraph as the registry, the runner and the tests see it: its definition with the loader type hidden
- * inside `createServer`, so subgraphs of different loader types fit in one list.
+ * A subgraph as the registry, the runner and the tests see it: its definition with the loader and settings
+ * types hidden inside `createServer` and `seed`, so subgraphs of different types fit in one list.
  */
-export interface Subgraph extends Omit<SubgraphDefinition, 'resolvers' | 'loaders'> {
+export interface Subgraph extends Omit<SubgraphDefinition, 'resolvers' | 'loaders' | 'settings' | 'seed'> {
+  /** The shape of its own settings ({} when it has none). */
+  settings: SettingsShape;
+  /** Loads its demo data, its settings read from `env` (default process.env). */
+  seed(db: Database, env?: NodeJS.ProcessEnv): Promise<void>;
   createServer(opts: {
     db: Database;
     logger: Logger;
     config: BaseConfig;
     peers: Peers;
     health: Health;
+    /** Where its own settings are read from (default process.env). */
+    env?: NodeJS.ProcessEnv;
     routes?: Record<string, RouteHandler>;
     /** Serve /metrics on the service port to loopback callers (default true); false when METRICS_PORT serves them. */
     metricsOnServicePort?: boolean;
   }): Promise<{ server: http.Server; stop(): Promise<void> }>;
 }
 
-/** A subgraph's src/index.ts exports `defineSubgraph({...})`: the definition, checked, ready to register. */
-export function defineSubgraph<L>(def: SubgraphDefinition<L>): Subgraph {
-  const { resolvers, loaders, ...rest } = def;
+/**
+ * A subgraph's src/index.ts exports `defineSubgraph<Loaders, typeof SETTINGS>({...})` (the settings type only when
+ * it has settings of its own): the definition, checked, ready to register.
+ */
+export function defineSubgraph<L, S extends SettingsShape = Record<never, never>>(def: SubgraphDefinition<L, S>): Subgraph {
+  const { resolvers, loaders, settings: shape, seed, ...rest } = def;
+  const settingsShape: SettingsShape = shape ?? {};
+  const readSettings = (env: NodeJS.ProcessEnv = process.env) => parseConfig(settingsShape, env) as SettingsOf<S>;
   return {
     ...rest,
+    settings: settingsShape,
+    seed: (db, env) => seed(db, readSettings(env)),
     async createServer(opts) {
-      const { server, apollo } = await createSubgraphServer<L>({
+      const { server, apollo } = await createSubgraphServer<L, SettingsOf<S>>({
         name: def.name,
         schemaFile: subgraphPaths(def).schemaFile,
         resolvers,
         db: opts.db,
         loaders,
+        settings: readSettings(opts.env),
         peers: opts.peers,
         routes: opts.routes,
         metricsOnServicePort: opts.metricsOnServicePort,
@@ -123,7 +148,18 @@ export interface RunningSubgraph {
  */
 export async function startSubgraph(
   def: Subgraph,
-  opts: { db: Database; config: BaseConfig; port: number; logger?: Logger; host?: string; metricsPort?: number; peerUrls?: Record<string, string>; peers?: Peers },
+  opts: {
+    db: Database;
+    config: BaseConfig;
+    port: number;
+    logger?: Logger;
+    host?: string;
+    metricsPort?: number;
+    peerUrls?: Record<string, string>;
+    peers?: Peers;
+    /** Where the subgraph's own settings are read from (default process.env). */
+    env?: NodeJS.ProcessEnv;
+  },
 ): Promise<RunningSubgraph> {
   const logger = opts.logger ?? createLogger(def.name, opts.config.LOG_LEVEL);
   const paths = subgraphPaths(def);
@@ -138,6 +174,7 @@ export async function startSubgraph(
     config: opts.config,
     peers,
     health,
+    env: opts.env,
     routes: def.routes?.(deps),
     metricsOnServicePort: opts.metricsPort === undefined,
   });
@@ -181,7 +218,8 @@ export const subgraphConfigShape = {
 
 /** A subgraph's src/main.ts: config from the environment, database (or the embedded one), graceful stop. */
 export async function runSubgraphMain(def: Subgraph): Promise<void> {
-  const config = loadConfigOrExit(subgraphConfigShape);
+  // Its own settings are checked here too, so one `config:` line names every problem before anything starts.
+  const config = loadConfigOrExit({ ...subgraphConfigShape, ...def.settings }) as z.infer<z.ZodObject<typeof subgraphConfigShape>>;
   const logger = createLogger(def.name, config.LOG_LEVEL);
   let embedded: EmbeddedPostgres | undefined;
   try {

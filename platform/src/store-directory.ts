@@ -1,4 +1,9 @@
+import { storeFence, type StoreTable } from './auth/fences';
 import type { Scope } from './auth/scope';
+import type { Queryable, Transaction } from './db/database';
+import { assertSchemaName } from './events/outbox';
+import type { ConsumedTopic } from './events/service-events';
+import { SqlParams } from './db/sql';
 import type { Peers } from './peers';
 
 /** A store's brand and operator as the stores subgraph knows them now, with the time of its last change. */
@@ -32,4 +37,116 @@ export async function currentStoreOperator(peers: Peers, storeId: string): Promi
  */
 export function operatorBeforeWrite(ctx: { scope: Scope; peers: Peers }, storeId: string): Promise<StoreOperator | null> {
   return ctx.scope.kind === 'franchisee' ? currentStoreOperator(ctx.peers, storeId) : Promise.resolve(null);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A subgraph's copy of the stores (docs/architecture.md §6): `<schema>.store_directory` (store → brand, operating
+// franchisee), fed by stores.store.changed and by operatorBeforeWrite's answers. Its migration creates the table:
+//   CREATE TABLE <schema>.store_directory (store_id text PRIMARY KEY, brand_id text NOT NULL, franchisee_id text,
+//     updated_at timestamptz NOT NULL DEFAULT now());
+//   CREATE INDEX store_directory_franchisee ON <schema>.store_directory (franchisee_id);
+
+/** A store as another subgraph knows it: a copy of the stores subgraph's facts, for fencing. */
+export interface StoreEntry {
+  storeId: string;
+  brandId: string;
+  franchiseeId: string | null;
+}
+
+/** A store with whether the caller's scope reaches it (platform, its brand, its operator, its staff and guides). */
+export interface StoreInScope extends StoreEntry {
+  inScope: boolean;
+}
+
+/** The topic a store directory is fed by. */
+export const STORE_CHANGED_TOPIC = 'stores.store.changed';
+
+/** The part of a 'stores.store.changed' payload a store directory needs (other fields are ignored). */
+export interface StoreChangedPayload {
+  id: string;
+  brandId: string;
+  franchiseeId: string | null;
+  /** ISO 8601; when present, an older update never overwrites a newer one. */
+  updatedAt?: string | null;
+  [other: string]: unknown;
+}
+
+/** One subgraph's store directory: the table the shared store fences check its rows against. */
+export class StoreDirectory {
+  /** The directory as the shared fences (auth/fences.ts) see it. */
+  readonly table: StoreTable;
+  /** The consumer that keeps it current: stores.store.changed, applied with the event's dedupe row. */
+  readonly consumer: ConsumedTopic;
+
+  constructor(schema: string) {
+    this.table = { table: `${assertSchemaName(schema)}.store_directory`, id: 'store_id', brand: 'brand_id', franchisee: 'franchisee_id' };
+    this.consumer = { topic: STORE_CHANGED_TOPIC, apply: (tx, e) => this.applyStoreChanged(tx, e.payload as StoreChangedPayload) };
+  }
+
+  /**
+   * A store with whether the scope reaches it; null when the directory has never heard of it. With `live` (what
+   * stores said just now, operatorBeforeWrite) the fence is checked against that instead of the directory, which
+   * may lag behind a handover.
+   */
+  async withFence(q: Queryable, scope: Scope, storeId: string, live: StoreEntry | null = null): Promise<StoreInScope | null> {
+    const p = new SqlParams();
+    const from = live
+      ? `(VALUES (${p.add(live.storeId)}::text, ${p.add(live.brandId)}::text, ${p.add(live.franchiseeId)}::text)) AS d(store_id, brand_id, franchisee_id)`
+      : `${this.table.table} d`;
+    const rows = await q.query<StoreInScope>(
+      `SELECT d.store_id AS "storeId", d.brand_id AS "brandId", d.franchisee_id AS "franchiseeId", ${storeFence(scope, p, this.table, 'd')} AS "inScope"
+       FROM ${from} WHERE d.store_id = ${p.add(storeId)}`,
+      p.values,
+    );
+    return rows[0] ?? null;
+  }
+
+  /** The stores of `storeIds` the directory knows, each with whether the scope reaches it (one statement). */
+  async inScope(q: Queryable, scope: Scope, storeIds: readonly string[]): Promise<StoreInScope[]> {
+    const p = new SqlParams();
+    return q.query<StoreInScope>(
+      `SELECT d.store_id AS "storeId", d.brand_id AS "brandId", d.franchisee_id AS "franchiseeId", ${storeFence(scope, p, this.table, 'd')} AS "inScope"
+       FROM ${this.table.table} d WHERE d.store_id = ANY(${p.add(storeIds)}::text[])`,
+      p.values,
+    );
+  }
+
+  /**
+   * Records a store's brand and operator. With `updatedAt` an older update never overwrites a newer one (events
+   * may arrive out of order); without it the update always applies. Unfenced: written by the stores.store.changed
+   * consumer and by an operator's write with the operator stores named just before (operatorBeforeWrite), both
+   * facts of the stores subgraph.
+   */
+  async upsert(q: Queryable, entry: StoreEntry, updatedAt: string | null): Promise<void> {
+    await q.query(
+      `INSERT INTO ${this.table.table} AS d (store_id, brand_id, franchisee_id, updated_at)
+       VALUES ($1, $2, $3, COALESCE($4::timestamptz, now()))
+       ON CONFLICT (store_id) DO UPDATE SET brand_id = EXCLUDED.brand_id, franchisee_id = EXCLUDED.franchisee_id, updated_at = EXCLUDED.updated_at
+       WHERE $4::timestamptz IS NULL OR d.updated_at <= EXCLUDED.updated_at`,
+      [entry.storeId, entry.brandId, entry.franchiseeId, updatedAt],
+    );
+  }
+
+  /**
+   * Applies a stores.store.changed event inside the consumer's transaction, together with its dedupe row, so a
+   * redelivery is a no-op (docs/architecture.md §6).
+   */
+  async applyStoreChanged(tx: Transaction, payload: StoreChangedPayload): Promise<void> {
+    if (!payload.id || !payload.brandId) throw new Error(`${STORE_CHANGED_TOPIC} payload needs id and brandId`);
+    const updatedAt = payload.updatedAt && !Number.isNaN(Date.parse(payload.updatedAt)) ? payload.updatedAt : null;
+    await this.upsert(tx, { storeId: payload.id, brandId: payload.brandId, franchiseeId: payload.franchiseeId ?? null }, updatedAt);
+  }
+
+  /**
+   * Demo data: the stores given, as of `asOf` (so any real event about them is newer), in one statement. Stores
+   * already in the directory are left as they are.
+   */
+  async seed(q: Queryable, stores: readonly StoreEntry[], asOf: string): Promise<void> {
+    await q.query(
+      `INSERT INTO ${this.table.table} (store_id, brand_id, franchisee_id, updated_at)
+       SELECT x."storeId", x."brandId", x."franchiseeId", $2::timestamptz FROM jsonb_to_recordset($1::jsonb) AS x("storeId" text, "brandId" text, "franchiseeId" text)
+       ON CONFLICT (store_id) DO NOTHING`,
+      [JSON.stringify(stores), asOf],
+    );
+  }
 }

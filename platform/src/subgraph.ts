@@ -20,29 +20,34 @@ import { createHttpService, sendJson, type RouteHandler } from './http';
 
 /**
  * What every resolver and every command gets: the database, the caller (viewer and its scope), the
- * request's loaders (typed per subgraph, built once per request), the request id and its logger.
+ * request's loaders (typed per subgraph, built once per request), the subgraph's own settings, the request id
+ * and its logger.
  */
-export interface SubgraphContext<L = unknown> {
+export interface SubgraphContext<L = unknown, S = unknown> {
   db: Database;
   viewer: Viewer;
   scope: Scope;
   loaders: L;
+  /** The subgraph's own settings (SubgraphDefinition.settings), read from the environment at start. */
+  settings: S;
   /** Other subgraphs' internal fields, as a signed SERVICE viewer (never inside a transaction). */
   peers: Peers;
   requestId: string;
   logger: Logger;
 }
 
-export interface SubgraphOptions<L> {
+export interface SubgraphOptions<L, S = unknown> {
   name: string;
   /** Path of schema/<name>.graphql. */
   schemaFile: string;
-  resolvers: GraphQLResolverMap<SubgraphContext<L>>;
+  resolvers: GraphQLResolverMap<SubgraphContext<L, S>>;
   db: Database;
   /** Calls to other subgraphs (default: URLs from SUBGRAPH_URL_<NAME> or the supergraph). */
   peers?: Peers;
   /** The request's loaders, built once per request from the caller's scope. */
   loaders: (db: Database, scope: Scope) => L;
+  /** The subgraph's own settings, handed to every request. */
+  settings: S;
   logger: Logger;
   internalSecret: string;
   viewerMaxAgeS: number;
@@ -65,13 +70,17 @@ type Payload<P> = P & { userErrors: UserError[] };
 
 /**
  * The Mutation resolvers of a subgraph's commands: each field passes its one `input` to its command, and
- * business failures (UserErrorException) come back as the payload's userErrors.
+ * business failures (UserErrorException) come back as the payload's userErrors. `failed` gives, per command,
+ * what the payload's non-null fields other than userErrors say when it failed (`{ registerMember: {
+ * alreadyMember: false } }`); nullable ones are null then.
  */
 export function commandResolvers<M extends Record<string, AnyCommand>>(
   commands: M,
+  failed: { [K in keyof M]?: Partial<Awaited<ReturnType<M[K]>>> } = {},
 ): { [K in keyof M]: (source: unknown, args: { input: Parameters<M[K]>[1] }, ctx: Parameters<M[K]>[0]) => Promise<Payload<Awaited<ReturnType<M[K]>>>> } {
   const out: Record<string, (source: unknown, args: { input: never }, ctx: never) => Promise<object>> = {};
-  for (const [name, command] of Object.entries(commands)) out[name] = (_source, { input }, ctx) => payloadFrom(() => command(ctx, input));
+  const failedOf: Record<string, object | undefined> = failed;
+  for (const [name, command] of Object.entries(commands)) out[name] = (_source, { input }, ctx) => payloadFrom(() => command(ctx, input), failedOf[name]);
   return out as { [K in keyof M]: (source: unknown, args: { input: Parameters<M[K]>[1] }, ctx: Parameters<M[K]>[0]) => Promise<Payload<Awaited<ReturnType<M[K]>>>> };
 }
 
@@ -80,8 +89,8 @@ export function commandResolvers<M extends Record<string, AnyCommand>>(
  * the gateway's fresh signed viewer header, made for this very request (its method, path and exact body
  * bytes), else 401: nobody goes around the gateway, and a captured header serves no other operation.
  */
-export async function createSubgraphServer<L>(opts: SubgraphOptions<L>): Promise<{ server: http.Server; apollo: ApolloServer<SubgraphContext<L>> }> {
-  const apollo = new ApolloServer<SubgraphContext<L>>({
+export async function createSubgraphServer<L, S>(opts: SubgraphOptions<L, S>): Promise<{ server: http.Server; apollo: ApolloServer<SubgraphContext<L, S>> }> {
+  const apollo = new ApolloServer<SubgraphContext<L, S>>({
     schema: buildSchemaFor(opts.schemaFile, opts.resolvers),
     formatError: maskError,
     introspection: true,
@@ -95,7 +104,7 @@ export async function createSubgraphServer<L>(opts: SubgraphOptions<L>): Promise
   });
   await apollo.start();
   const peers = opts.peers ?? createPeers({ internalSecret: opts.internalSecret });
-  const server = createHttpService<SubgraphContext<L>>({
+  const server = createHttpService<SubgraphContext<L, S>>({
     service: opts.name,
     logger: opts.logger,
     apollo,
@@ -114,7 +123,7 @@ export async function createSubgraphServer<L>(opts: SubgraphOptions<L>): Promise
       // The database's budget for this request, no longer than the gateway waits (docs/architecture.md §3).
       state.deadline = requestDeadline(req.headers[DEADLINE_HEADER], opts.db.statementTimeoutMs);
       const scope = scopeFromViewer(check.viewer);
-      return { db: opts.db, viewer: check.viewer, scope, loaders: opts.loaders(opts.db, scope), peers, requestId: state.requestId, logger: state.logger };
+      return { db: opts.db, viewer: check.viewer, scope, loaders: opts.loaders(opts.db, scope), settings: opts.settings, peers, requestId: state.requestId, logger: state.logger };
     },
   });
   return { server, apollo };

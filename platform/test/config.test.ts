@@ -1,4 +1,4 @@
-import { baseConfigShape, ConfigError, parseConfig, productionSecretProblems, z } from '../src/config';
+import { baseConfigShape, ConfigError, parseConfig, productionSecretProblems, secretKeys, secretSetting, z } from '../src/config';
 import { DEV_INTERNAL_SECRET, DEV_JWT_SECRET, isDevelopmentSecret } from '../src/auth/dev-defaults';
 
 function configErrorOf(env: NodeJS.ProcessEnv, shape: z.ZodRawShape = baseConfigShape): ConfigError {
@@ -150,5 +150,33 @@ describe('secrets in production (NODE_ENV=production)', () => {
     expect(isDevelopmentSecret(DEV_INTERNAL_SECRET)).toBe(true);
     expect(isDevelopmentSecret(DEV_JWT_SECRET)).toBe(true);
     expect(isDevelopmentSecret(STRONG)).toBe(false);
+  });
+});
+
+describe('secret settings of a service of its own (secretSetting)', () => {
+  const shape = { ...baseConfigShape, DATA_KEY: secretSetting('dev-data-key-change-me-0123') };
+
+  it('keeps its development default for development and test, and names it as a secret', () => {
+    expect(parseConfig(shape, {}).DATA_KEY).toBe('dev-data-key-change-me-0123');
+    expect(parseConfig(shape, { NODE_ENV: 'test' }).DATA_KEY).toBe('dev-data-key-change-me-0123');
+    expect(secretKeys(shape)).toEqual(['INTERNAL_SECRET', 'DATA_KEY']);
+  });
+
+  it('is refused in production when missing, a development default or short, after INTERNAL_SECRET, never printed', () => {
+    expect(configErrorOf({ NODE_ENV: 'production' }, shape).message).toBe(
+      'config: INTERNAL_SECRET: required in production (make one with: openssl rand -hex 32); DATA_KEY: required in production (make one with: openssl rand -hex 32)',
+    );
+    expect(configErrorOf({ NODE_ENV: 'production', INTERNAL_SECRET: STRONG, DATA_KEY: 'dev-data-key-change-me-0123' }, shape).message).toBe(
+      'config: DATA_KEY: a development default is refused in production (make one with: openssl rand -hex 32)',
+    );
+    const short = 'twenty-bytes-exactly';
+    const err = configErrorOf({ NODE_ENV: 'production', INTERNAL_SECRET: STRONG, DATA_KEY: short }, shape);
+    expect(err.message).toBe('config: DATA_KEY: must be at least 32 bytes in production, got 20 bytes (make one with: openssl rand -hex 32)');
+    expect(configErrorOf({ DATA_KEY: 'tiny' }, shape).message).toBe('config: DATA_KEY: must be at least 16 characters (got 4 bytes)');
+    expect(parseConfig(shape, { NODE_ENV: 'production', INTERNAL_SECRET: STRONG, DATA_KEY: OTHER_STRONG }).DATA_KEY).toBe(OTHER_STRONG);
+  });
+
+  it('needs a development default that says change-me', () => {
+    expect(() => secretSetting('a-real-looking-default-0123456789')).toThrow(/change-me/);
   });
 });

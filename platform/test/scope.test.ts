@@ -1,4 +1,5 @@
 import { fenceSql, scopeFromViewer, scopeKey, type FenceColumns, type Scope } from '../src/auth/scope';
+import { storeRowFence } from '../src/auth/fences';
 import { makeViewer } from '../src/auth/viewer';
 import { SqlParams } from '../src/db/sql';
 import { createTestDatabase, type TestDatabase } from '../src/testing';
@@ -140,5 +141,44 @@ describe('fenceSql on PostgreSQL', () => {
 
   it('shows nothing when the table does not map the scope column', async () => {
     expect(await visible({ kind: 'franchisee', brandId: 'b1', franchiseeId: 'f1' }, { brand: 'o.brand_id', store: 'o.store_id' })).toEqual([]);
+  });
+});
+
+describe('storeRowFence on PostgreSQL (a row with its own store, guide and member columns, e.g. a member)', () => {
+  let t: TestDatabase;
+  const STORES = { table: 'dir', id: 'store_id', brand: 'brand_id', franchisee: 'franchisee_id' };
+
+  beforeAll(async () => {
+    t = await createTestDatabase('store-row-fence-test');
+    await t.db.query(`CREATE TABLE dir (store_id text PRIMARY KEY, brand_id text NOT NULL, franchisee_id text)`);
+    await t.db.query(`INSERT INTO dir VALUES ('s1', 'b1', 'f1'), ('s2', 'b1', 'f2'), ('s5', 'b2', 'f1')`);
+    await t.db.query(`CREATE TABLE members (id text PRIMARY KEY, brand_id text NOT NULL, home_store_id text, guide_id text)`);
+    await t.db.query(
+      `INSERT INTO members VALUES ('m1', 'b1', 's1', 'g1'), ('m2', 'b1', 's1', 'g2'), ('m3', 'b1', 's2', NULL), ('m4', 'b1', NULL, NULL), ('m5', 'b2', 's5', 'g1'), ('m6', 'b1', 's9', NULL)`,
+    );
+  });
+
+  afterAll(async () => {
+    await t.drop();
+  });
+
+  async function visible(scope: Scope): Promise<string[]> {
+    const p = new SqlParams();
+    const where = storeRowFence(scope, p, STORES, { brand: 'm.brand_id', store: 'm.home_store_id', guide: 'm.guide_id', member: 'm.id' });
+    const rows = await t.db.query<{ id: string }>(`SELECT m.id FROM members m WHERE ${where} ORDER BY m.id`, p.values);
+    return rows.map((r) => r.id);
+  }
+
+  it('gives each scope kind exactly its rows: the operator through the store table, the guide by its own column', async () => {
+    expect(await visible({ kind: 'platform' })).toEqual(['m1', 'm2', 'm3', 'm4', 'm5', 'm6']);
+    expect(await visible({ kind: 'brand', brandId: 'b1' })).toEqual(['m1', 'm2', 'm3', 'm4', 'm6']);
+    expect(await visible({ kind: 'franchisee', brandId: 'b1', franchiseeId: 'f1' })).toEqual(['m1', 'm2']);
+    expect(await visible({ kind: 'franchisee', brandId: 'b2', franchiseeId: 'f1' })).toEqual(['m5']);
+    expect(await visible({ kind: 'store', brandId: 'b1', storeId: 's1' })).toEqual(['m1', 'm2']);
+    expect(await visible({ kind: 'guide', brandId: 'b1', storeId: 's1', guideId: 'g1' })).toEqual(['m1']);
+    expect(await visible({ kind: 'member', brandId: 'b1', memberId: 'm3' })).toEqual(['m3']);
+    expect(await visible({ kind: 'member', brandId: 'b2', memberId: 'm3' })).toEqual([]);
+    expect(await visible({ kind: 'partner', partnerBrandId: 'b1' })).toEqual([]);
+    expect(await visible({ kind: 'anonymous' })).toEqual([]);
   });
 });

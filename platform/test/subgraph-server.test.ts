@@ -49,7 +49,7 @@ describe('subgraph server', () => {
     schemaDir = fs.mkdtempSync(path.join(os.tmpdir(), 'subgraph-'));
     const schemaFile = path.join(schemaDir, 'tiny.graphql');
     fs.writeFileSync(schemaFile, SDL);
-    ({ server, apollo } = await createSubgraphServer({
+    ({ server, apollo } = await createSubgraphServer<unknown, unknown>({
       name: 'tiny',
       schemaFile,
       logger: createLogger('tiny', 'silent'),
@@ -58,6 +58,7 @@ describe('subgraph server', () => {
       // The tiny schema reads no tables: a pool that is never used.
       db: new Database({ url: 'postgres://nobody@127.0.0.1:1/none', service: 'tiny' }),
       loaders: () => ({}),
+      settings: {},
       health: new Health().add('database', async () => (ready ? true : 'the database does not answer')),
       resolvers: {
         Query: {
@@ -338,6 +339,7 @@ describe('subgraph server', () => {
         viewerMaxAgeS: 30,
         db: new Database({ url: 'postgres://nobody@127.0.0.1:1/none', service: 'tiny' }),
         loaders: () => ({}),
+        settings: {},
         resolvers: { Query: { whoami: () => 'x' } },
         metricsOnServicePort: false,
       });

@@ -31,6 +31,17 @@ export function viaStoreFence(scope: Scope, p: SqlParams, t: StoreTable, storeId
 }
 
 /**
+ * A row that belongs to a store and may name its guide and its member (a member with its home store and
+ * exclusive guide): in scope for its brand (`brand`), the operator of its store (through the store table `t`), the
+ * store's staff (`store`), its guide (`guide`; without that column, the guides of its store) and the member itself
+ * (`member`). A row without a store (NULL) is reached by its brand and its member only.
+ */
+export function storeRowFence(scope: Scope, p: SqlParams, t: StoreTable, cols: { brand: string; store: string; guide?: string; member?: string }): string {
+  if (scope.kind !== 'franchisee') return fenceSql(scope, cols, p);
+  return `(${cols.brand} = ${p.add(scope.brandId)} AND EXISTS (SELECT 1 FROM ${t.table} fence_store WHERE fence_store.${t.id} = ${cols.store} AND fence_store.${t.franchisee} = ${p.add(scope.franchiseeId)}))`;
+}
+
+/**
  * A store operator (franchisee, joint-operation partner, the brand's direct arm) is in scope for its brand,
  * itself, and the staff and guides of the stores it runs.
  */

@@ -3,3 +3,4 @@ export * from './graphql';
 export * from './config';
 export * from './metrics';
 export * from './subgraph-harness';
+export * from './stores-peer';

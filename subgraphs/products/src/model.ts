@@ -42,17 +42,8 @@ export interface SkuWrite {
   position: number;
 }
 
-/** A store as products knows it (a copy of the stores subgraph's facts, for fencing). */
-export interface StoreEntry {
-  storeId: string;
-  brandId: string;
-  franchiseeId: string | null;
-}
-
-/** A store with whether the caller's scope reaches it (platform, its brand, its operator, its staff and guides). */
-export interface StoreInScope extends StoreEntry {
-  inScope: boolean;
-}
+/** A store as products knows it (its store directory's copy of the stores subgraph's facts, for fencing). */
+export type { StoreEntry, StoreInScope } from '@retail/platform';
 
 /** A (store, SKU) pair: the key of prices and stock. */
 export interface StoreSku {

@@ -1,18 +1,10 @@
 import DataLoader from 'dataloader';
-import { entityLoader, groupByKeys, loaderFamily, pageKey, type Database, type Page, type PageRequest, type Scope, type SubgraphContext } from '@retail/platform';
+import { entityLoader, groupByKeys, loaderFamily, pageKey, pagesLoader, type Database, type Page, type PageRequest, type Scope, type SubgraphContext } from '@retail/platform';
 import type { FranchiseeRecord, GuideRecord, GuideStatus, StoreOpeningInterval, StoreRecord } from './model';
 import { brandsByIds } from './repo/brands';
 import { franchiseesByIds, franchiseesOfBrands } from './repo/franchisees';
 import { guidesByIds, guidesOfStores } from './repo/guides';
 import { openingHoursOf, storesByIds, storesOfFranchisees } from './repo/stores';
-
-/** A nested list's loader: the same page for many parents in one statement. */
-function pagesLoader<R>(fetch: (parents: readonly string[]) => Promise<Map<string, Page<R>>>): DataLoader<string, Page<R>> {
-  return new DataLoader<string, Page<R>>(async (ids) => {
-    const pages = await fetch(ids);
-    return ids.map((id) => pages.get(id) ?? { rows: [], total: 0 });
-  });
-}
 
 /**
  * The request's DataLoaders over the repositories, built once per request for the caller's scope: one SQL

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { prepareDatabase, SUBGRAPHS } from '@retail/graph';
-import { Database, signDevToken, subgraphPaths, type Role, type Viewer } from '@retail/platform';
+import { Database, secretKeys, signDevToken, subgraphPaths, type Role, type Viewer } from '@retail/platform';
 import { freePort, waitUntil } from './ports';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -53,10 +53,12 @@ export interface GraphProcessOptions {
 }
 
 export async function startGraphProcesses(opts: GraphProcessOptions): Promise<GraphProcesses> {
+  // Production secrets of the subgraphs' own (members' MEMBER_DATA_KEY): the seed below encrypts with the same ones.
+  const ownSecrets = Object.fromEntries(SUBGRAPHS.flatMap((s) => secretKeys(s.settings)).map((key) => [key, crypto.randomBytes(32).toString('hex')]));
   if (opts.seed !== false) {
     const db = new Database({ url: opts.databaseUrl, service: 'faults-setup', max: 2 });
     try {
-      await prepareDatabase(db, { seed: 'always' });
+      await prepareDatabase(db, { seed: 'always', env: { ...process.env, ...ownSecrets } });
     } finally {
       await db.close();
     }
@@ -74,6 +76,7 @@ export async function startGraphProcesses(opts: GraphProcessOptions): Promise<Gr
     RATE_LIMIT_PER_MINUTE: '1000000',
     EVENT_STREAM_PREFIX: `faults-${crypto.randomBytes(4).toString('hex')}:`,
     METRICS_PORT: '',
+    ...ownSecrets,
     ...opts.env,
   };
   if (opts.redisUrl) env.REDIS_URL = opts.redisUrl;

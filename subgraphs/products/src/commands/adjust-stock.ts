@@ -5,7 +5,7 @@ import type { ProductsContext } from '../loaders';
 import type { StockLevel } from '../model';
 import { skusByIds } from '../repo/skus';
 import { changeOnHand, recordMovements } from '../repo/stock';
-import { storeWithFence, upsertStoreEntry } from '../repo/store-directory';
+import { STORE_DIRECTORY } from '../repo/store-directory';
 
 export type StockAdjustmentReason = 'RECEIVED' | 'STOCKTAKE' | 'DAMAGED' | 'TRANSFER_IN' | 'TRANSFER_OUT' | 'CUSTOMER_RETURN' | 'OTHER';
 
@@ -47,12 +47,12 @@ export async function adjustStock(ctx: ProductsContext, input: AdjustStockInput)
   // An operator's write first asks stores who operates the store now: a handover takes effect at once.
   const operator = await operatorBeforeWrite(ctx, input.storeId);
   // Recorded on its own, so the directory learns of a handover even when this write is then refused.
-  if (operator) await upsertStoreEntry(ctx.db, operator, operator.updatedAt);
+  if (operator) await STORE_DIRECTORY.upsert(ctx.db, operator, operator.updatedAt);
   const { response } = await idempotent(
     ctx.db,
     { schema: 'products', scope: scopeKey(scope), operation: 'adjustStock', key: idempotencyKey, request: { ...request, note } },
     async (tx) => {
-      const store = await storeWithFence(tx, scope, input.storeId, operator);
+      const store = await STORE_DIRECTORY.withFence(tx, scope, input.storeId, operator);
       assertMayManageStore(scope, store, 'adjustStock');
       const sku = skuSoldAt(store, (await skusByIds(tx, scope, [input.skuId]))[0], input.skuId);
       const key = { storeId: store.storeId, skuId: sku.id };

@@ -4,7 +4,7 @@ import type { Reservation } from '../model';
 import { expireOverdue, insertReservation } from '../repo/reservations';
 import { skuSellability } from '../repo/skus';
 import { lockStockRows, moveReservedStock } from '../repo/stock';
-import { storeWithFence } from '../repo/store-directory';
+import { STORE_DIRECTORY } from '../repo/store-directory';
 
 export interface ReserveStockInput {
   idempotencyKey: string;
@@ -47,7 +47,7 @@ export async function reserveStock(ctx: ProductsContext, input: ReserveStockInpu
   const { expiresAt } = validate(input, Date.now());
   // The request hash leaves out a defaulted expiry, so a retry later on still matches.
   const { response } = await idempotent(ctx.db, { schema: 'products', scope: scopeKey(scope), operation: 'reserveStock', key: idempotencyKey, request }, async (tx) => {
-    const store = await storeWithFence(tx, scope, input.storeId);
+    const store = await STORE_DIRECTORY.withFence(tx, scope, input.storeId);
     if (!store) throw UserErrorException.of('NOT_FOUND', 'no such store', ['input', 'storeId']);
     const skus = new Map((await skuSellability(tx, input.lines.map((l) => l.skuId))).map((s) => [s.id, s]));
     const check = new InputCheck();

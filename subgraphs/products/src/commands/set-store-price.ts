@@ -5,7 +5,7 @@ import type { ProductsContext } from '../loaders';
 import type { Sku } from '../model';
 import { clearStorePrice, saveStorePrice } from '../repo/prices';
 import { skusByIds } from '../repo/skus';
-import { storeWithFence, upsertStoreEntry } from '../repo/store-directory';
+import { STORE_DIRECTORY } from '../repo/store-directory';
 
 export interface SetStorePriceInput {
   storeId: string;
@@ -22,9 +22,9 @@ export async function setStorePrice(ctx: ProductsContext, input: SetStorePriceIn
   const price = input.price ? parseMoneyInput(input.price, ['input', 'price']) : null;
   const operator = await operatorBeforeWrite(ctx, input.storeId);
   // Recorded on its own, so the directory learns of a handover even when this write is then refused.
-  if (operator) await upsertStoreEntry(ctx.db, operator, operator.updatedAt);
+  if (operator) await STORE_DIRECTORY.upsert(ctx.db, operator, operator.updatedAt);
   return ctx.db.transaction(async (tx) => {
-    const store = await storeWithFence(tx, scope, input.storeId, operator);
+    const store = await STORE_DIRECTORY.withFence(tx, scope, input.storeId, operator);
     assertMayManageStore(scope, store, 'setPrice');
     const sku = skuSoldAt(store, (await skusByIds(tx, scope, [input.skuId]))[0], input.skuId);
     const key = { storeId: store.storeId, skuId: sku.id };

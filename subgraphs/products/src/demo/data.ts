@@ -77,6 +77,9 @@ export function ean13(first12: string): string {
 
 // ---- stores (owned by the stores subgraph; products keeps a directory of them, as its events would) ----
 
+/** When the demo directory says the demo stores last changed: any real stores.store.changed event is newer. */
+export const DEMO_DIRECTORY_AS_OF = '2024-01-01T00:00:00Z';
+
 export const DEMO_CATALOG_STORES: readonly DemoStoreDirectoryEntry[] = DEMO_STORES.map((s) => ({ storeId: s.id, brandId: s.brandId, franchiseeId: s.franchiseeId }));
 
 // ---- products ----

@@ -1,5 +1,6 @@
 import type { Database, Queryable } from '@retail/platform';
-import { DEMO_CATALOG_STORES, DEMO_PRODUCTS, DEMO_STOCK, DEMO_STORE_PRICES } from './data';
+import { STORE_DIRECTORY } from '../repo/store-directory';
+import { DEMO_CATALOG_STORES, DEMO_DIRECTORY_AS_OF, DEMO_PRODUCTS, DEMO_STOCK, DEMO_STORE_PRICES } from './data';
 
 export * from './data';
 
@@ -16,13 +17,7 @@ async function insertJson(tx: Queryable, sql: string, rows: readonly object[]): 
 export async function seedProducts(db: Database): Promise<void> {
   const skus = DEMO_PRODUCTS.flatMap((p) => p.skus.map((s, position) => ({ ...s, productId: p.id, brandId: p.brandId, position })));
   await db.transaction(async (tx) => {
-    await insertJson(
-      tx,
-      `INSERT INTO products.store_directory (store_id, brand_id, franchisee_id, updated_at)
-       SELECT x."storeId", x."brandId", x."franchiseeId", '2024-01-01T00:00:00Z' FROM jsonb_to_recordset($1::jsonb) AS x("storeId" text, "brandId" text, "franchiseeId" text)
-       ON CONFLICT (store_id) DO NOTHING`,
-      DEMO_CATALOG_STORES,
-    );
+    await STORE_DIRECTORY.seed(tx, DEMO_CATALOG_STORES, DEMO_DIRECTORY_AS_OF);
     await insertJson(
       tx,
       `INSERT INTO products.product (id, brand_id, title, category, description, images, status, created_at, updated_at)

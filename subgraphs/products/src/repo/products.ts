@@ -1,8 +1,8 @@
-import { fetchPage, SqlParams, type Page, type PageRequest, type Queryable, type Scope, type Transaction } from '@retail/platform';
+import { fetchPage, SqlParams, timestampSortKey, type Page, type PageRequest, type Queryable, type Scope, type Transaction } from '@retail/platform';
 import type { ProductSearch } from '../domain/product-search';
 import type { Product } from '../model';
 import { productVisibleSql } from './catalog-fence';
-import { PRODUCT_COLUMNS, PRODUCT_CREATED_KEY } from './columns';
+import { PRODUCT_COLUMNS } from './columns';
 
 /** Escapes LIKE's wildcards and its escape character (backslash, PostgreSQL's default). */
 export function escapeLike(text: string): string {
@@ -39,7 +39,7 @@ export function searchProducts(q: Queryable, scope: Scope, search: ProductSearch
       columns: PRODUCT_COLUMNS,
       from: 'products.product p',
       where: searchConditions(scope, search, p).join(' AND '),
-      sort: [{ expr: 'p.created_at', cursor: PRODUCT_CREATED_KEY, type: 'timestamptz' }, 'p.id'],
+      sort: [timestampSortKey('p.created_at'), 'p.id'],
       descending: true,
     },
     page,

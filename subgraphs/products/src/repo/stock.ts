@@ -17,7 +17,7 @@ export function stockFor(q: Queryable, scope: Scope, pairs: readonly StoreSku[])
   const skus = p.add(pairs.map((k) => k.skuId));
   return q.query<StockLevel>(
     `SELECT k.store_id AS "storeId", k.sku_id AS "skuId", COALESCE(st.on_hand, 0) AS "onHand", COALESCE(st.reserved, 0) AS "reserved",
-       COALESCE(${storeFence(scope, p, STORE_DIRECTORY, 'd')}, FALSE) AS "staffVisible"
+       COALESCE(${storeFence(scope, p, STORE_DIRECTORY.table, 'd')}, FALSE) AS "staffVisible"
      FROM unnest(${stores}::text[], ${skus}::text[]) AS k(store_id, sku_id)
      LEFT JOIN products.stock st ON st.store_id = k.store_id AND st.sku_id = k.sku_id
      LEFT JOIN products.store_directory d ON d.store_id = k.store_id`,

@@ -1,0 +1,31 @@
+import path from 'node:path';
+import { DateTime, defineSubgraph } from '@retail/platform';
+import { seedMembers } from './demo';
+import { CONSUMES } from './events/consumes';
+import { PUBLISHES } from './events/publishes';
+import { JOBS } from './jobs';
+import { createLoaders, type MembersLoaders } from './loaders';
+import { Guide } from './resolvers/Guide';
+import { Member } from './resolvers/Member';
+import { Mutation } from './resolvers/Mutation';
+import { Query } from './resolvers/Query';
+import { Store } from './resolvers/Store';
+import { MEMBERS_SETTINGS } from './settings';
+
+export { seedMembers } from './demo';
+export { applyGuideChanged, type GuideChangedPayload } from './events/consumes';
+export type { MembersContext, MembersLoaders } from './loaders';
+export { MEMBERS_SETTINGS, type MembersSettings } from './settings';
+
+/** The members subgraph: members of each brand (OneID, channel identities, tier, exclusive guide); Store.members, Guide.customers. */
+export const membersSubgraph = defineSubgraph<MembersLoaders, typeof MEMBERS_SETTINGS>({
+  name: 'members',
+  port: 4102,
+  dir: path.resolve(__dirname, '..'),
+  settings: MEMBERS_SETTINGS,
+  resolvers: { DateTime, Query, Mutation, Member, Guide, Store },
+  loaders: createLoaders,
+  events: { publishes: PUBLISHES, consumes: CONSUMES },
+  jobs: JOBS,
+  seed: seedMembers,
+});

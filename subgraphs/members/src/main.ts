@@ -1,0 +1,4 @@
+import { runSubgraphMain } from '@retail/platform';
+import { membersSubgraph } from './index';
+
+void runSubgraphMain(membersSubgraph);
