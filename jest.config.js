@@ -7,4 +7,5 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 60000,
   maxWorkers: 2,
+  testSequencer: '<rootDir>/jest.config.sequencer.js',
 };

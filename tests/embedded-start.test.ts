@@ -10,13 +10,13 @@ import { signDevToken } from '@retail/platform';
 const ROOT = path.resolve(__dirname, '..');
 // Below Linux's ephemeral range (32768+), where client sockets could already hold the port.
 const base = 20000 + Math.floor(Math.random() * 12000);
-const ports = { gateway: base, stores: base + 1, members: base + 2, products: base + 3, pg: base + 9 };
+const ports = { gateway: base, stores: base + 1, members: base + 2, products: base + 3, orders: base + 4, points: base + 5, channels: base + 6, pg: base + 9 };
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'retail-start-'));
 const JWT_SECRET = 'embedded-start-jwt-secret-0123456789';
 let output = '';
 
 function start(): ChildProcess {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(ports.pg), PORT: String(ports.gateway), STORES_PORT: String(ports.stores), MEMBERS_PORT: String(ports.members), PRODUCTS_PORT: String(ports.products), JWT_SECRET, LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(ports.pg), PORT: String(ports.gateway), STORES_PORT: String(ports.stores), MEMBERS_PORT: String(ports.members), PRODUCTS_PORT: String(ports.products), ORDERS_PORT: String(ports.orders), POINTS_PORT: String(ports.points), CHANNELS_PORT: String(ports.channels), JWT_SECRET, LOG_LEVEL: 'warn' };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
   const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'graph/src/start.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });

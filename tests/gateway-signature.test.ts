@@ -1,10 +1,14 @@
 // Nobody goes around the gateway: every subgraph refuses unsigned, forged and replayed requests, and a
 // header the gateway signed serves only the one request it was made for.
+import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
+import { Kind, parse } from 'graphql';
 import { createLogger, makeViewer, parseConfig, signDevToken, signViewer, verifyViewerHeader, VIEWER_HEADER } from '@retail/platform';
 import { TEST_INTERNAL_SECRET, postGraphQL, signedHeaders } from '@retail/platform/testing';
 import { gatewayConfigShape, startGateway, type RunningGateway } from '../gateway/src';
 import { VIEWER_TO_SIGN_HEADER } from '../gateway/src/fetcher';
+import { SUBGRAPHS } from '@retail/graph';
 import { startTestGraph, TEST_JWT_SECRET, type TestGraph } from './support/graph';
 
 let graph: TestGraph;
@@ -18,9 +22,10 @@ afterAll(async () => {
 
 const SERVICE = '{ _service { sdl } }';
 const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { __typename } }`;
-const reps = (name: string) => (name === 'stores' ? [{ __typename: 'Store', id: 'store-lng-01' }] : [{ __typename: 'Product', id: 'x' }]);
+// The signature is checked before anything is parsed, so any representation does.
+const reps = (name: string) => [{ __typename: name === 'products' ? 'Product' : 'Store', id: 'store-lng-01' }];
 
-test.each(['stores', 'products'])('%s answers 401 without the gateway signature', async (name) => {
+test.each(SUBGRAPHS.map((s) => s.name))('%s answers 401 without the gateway signature', async (name) => {
   const url = `http://127.0.0.1:${graph.subgraphs[name]!.port}/graphql`;
   for (const [q, v] of [[SERVICE, {}], [ENTITIES, { r: reps(name) }], ['{ __typename }', {}]] as const) {
     const res = await postGraphQL(url, q, v);
@@ -30,7 +35,7 @@ test.each(['stores', 'products'])('%s answers 401 without the gateway signature'
   }
 });
 
-test.each(['stores', 'products'])('%s answers 401 to a forged or replayed signature', async (name) => {
+test.each(SUBGRAPHS.map((s) => s.name))('%s answers 401 to a forged or replayed signature', async (name) => {
   const url = `http://127.0.0.1:${graph.subgraphs[name]!.port}/graphql`;
   const admin = makeViewer({ role: 'PLATFORM_ADMIN' });
   const forged = { [VIEWER_HEADER]: signViewer(admin, 'not-the-internal-secret-at-all', { method: 'POST', path: '/graphql', body: JSON.stringify({ query: SERVICE, variables: {} }) }) };
@@ -181,5 +186,31 @@ test('the internal mutations are not in the public graph, and refuse a signed no
     const direct = await postGraphQL(`http://127.0.0.1:${graph.subgraphs.products!.port}/graphql`, q, {}, signedHeaders({ role: 'PLATFORM_ADMIN' }));
     expect(direct.status).toBe(200);
     expect(direct.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+  }
+});
+
+/** Every root field a subgraph's schema marks @inaccessible: internal calls between subgraphs (docs/events.md). */
+function internalRootFields(): { subgraph: string; operation: 'query' | 'mutation'; field: string }[] {
+  const found: { subgraph: string; operation: 'query' | 'mutation'; field: string }[] = [];
+  for (const { name } of SUBGRAPHS) {
+    const doc = parse(fs.readFileSync(path.resolve(__dirname, `../schema/${name}.graphql`), 'utf8'));
+    for (const def of doc.definitions) {
+      if ((def.kind !== Kind.OBJECT_TYPE_DEFINITION && def.kind !== Kind.OBJECT_TYPE_EXTENSION) || (def.name.value !== 'Query' && def.name.value !== 'Mutation')) continue;
+      for (const f of def.fields ?? []) {
+        if (f.directives?.some((d) => d.name.value === 'inaccessible')) found.push({ subgraph: name, operation: def.name.value === 'Query' ? 'query' : 'mutation', field: f.name.value });
+      }
+    }
+  }
+  return found;
+}
+
+test('no internal root field of any subgraph is part of the public graph', async () => {
+  const token = await signDevToken({ role: 'PLATFORM_ADMIN' }, { secret: TEST_JWT_SECRET });
+  const fields = internalRootFields();
+  expect(fields.map((f) => f.field)).toEqual(expect.arrayContaining(['storeOperators', 'reserveStock', 'releaseStock']));
+  for (const f of fields) {
+    const res = await graph.query(`${f.operation} { ${f.field} { __typename } }`, {}, token);
+    expect([f.field, res.errors?.[0]?.extensions?.code]).toEqual([f.field, 'GRAPHQL_VALIDATION_FAILED']);
+    expect([f.field, res.errors?.[0]?.message]).toEqual([f.field, expect.stringContaining(`Cannot query field "${f.field}"`)]);
   }
 });

@@ -22,6 +22,28 @@ export const gatewayConfigShape = {
    * subgraph (x-deadline-ms), whose database work stops a little before it (and at DB_STATEMENT_TIMEOUT_MS).
    */
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(5000),
+  /**
+   * Coalescing of identical in-flight subgraph queries of one viewer, and batching of one request's entity fetches
+   * (docs/architecture.md §3). `off` sends every call on its own (to measure what they save, or to rule them out).
+   */
+  SUBGRAPH_COALESCING: z.enum(['on', 'off']).default('on'),
+  /**
+   * The public response cache (docs/performance.md, "Public response cache"): anonymous queries of stores and the
+   * catalog answered from Redis (REDIS_URL) or this process's memory. `off` sends every read to the subgraphs;
+   * Cache-Control is sent either way.
+   */
+  RESPONSE_CACHE: z.enum(['on', 'off']).default('on'),
+  /** Seconds a cached public answer lives at most; a write to its domains invalidates it sooner. */
+  RESPONSE_CACHE_TTL_S: z.coerce.number().int().min(1).max(3600).default(60),
+  /** Seconds a cached answer that selects stock lives (stock moves with every order: not invalidated, short-lived). */
+  RESPONSE_CACHE_STOCK_TTL_S: z.coerce.number().int().min(1).max(300).default(5),
+  /**
+   * Cache-Control max-age of public answers (`public, max-age=N`; stock answers at most RESPONSE_CACHE_STOCK_TTL_S).
+   * Shared HTTP caches cannot be invalidated, so keep it short; 0 sends `private, no-store` on every answer.
+   */
+  RESPONSE_CACHE_HTTP_MAX_AGE_S: z.coerce.number().int().min(0).max(3600).default(5),
+  /** Prefix of the cache's Redis keys (entries, generations): environments sharing one Redis need their own. */
+  RESPONSE_CACHE_KEY_PREFIX: z.string().min(1).max(100).default('response-cache:'),
   /** Requests per minute per caller (token subject, else client address). */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
   MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(50).default(12),

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type http from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer, type ApolloServerOptionsWithGateway } from '@apollo/server';
+import type { ApolloServerOptionsWithGateway } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import {
@@ -10,13 +10,19 @@ import {
   createKeyValue,
   createLogger,
   createMetricsServer,
+  createRedis,
   createTokenVerifier,
+  disconnectRedis,
   drainServer,
+  errorRequestPlugin,
+  firstReady,
   graphqlHttpStatusPlugin,
   Health,
+  KEYVALUE_COMMAND_TIMEOUT_MS,
   listen,
   maskError,
   OutageLog,
+  requestContext,
   requestGuardPlugin,
   serviceUnavailableStatusPlugin,
   sendJson,
@@ -26,9 +32,14 @@ import {
 import { clientAddress, identifyCaller } from './caller';
 import type { GatewayConfig } from './config';
 import type { GatewayContext } from './context';
+import { startCacheInvalidation } from './cache-invalidation';
+import { CHANNELS_PREFIX, channelForward } from './channel-forward';
 import { createSubgraphFetcher } from './fetcher';
+import { answerPlugin, noteQueryPlan, PublicResponsesApolloServer } from './public-responses';
 import { queryCostRule } from './query-cost';
 import { subgraphReadiness } from './readiness';
+import { cacheNamespace, ResponseCache, type CacheRequestState } from './response-cache';
+import { memoryResponseCacheStore, redisResponseCacheStore } from './response-cache-store';
 import { SubgraphSource } from './subgraph-source';
 import { withSubgraphOwnAnswers } from './subgraph-answers';
 
@@ -123,21 +134,57 @@ function withCompletionErrors(gateway: ApolloGateway): Gateway {
   };
 }
 
-export async function startGateway(config: GatewayConfig, opts: { logger?: Logger; env?: NodeJS.ProcessEnv; keyValue?: KeyValue } = {}): Promise<RunningGateway> {
+/** Redis' first connection is waited for this long at start, so the first public reads are cached already. */
+const CACHE_FIRST_CONNECT_WAIT_MS = 2000;
+
+/**
+ * The public response cache (docs/performance.md, "Public response cache") on Redis when REDIS_URL is set (shared by
+ * every replica, invalidated by the subgraphs' events too), else in this process; undefined when RESPONSE_CACHE=off.
+ */
+async function startResponseCache(config: GatewayConfig, supergraphSdl: string, logger: Logger, now: (() => number) | undefined) {
+  if (config.RESPONSE_CACHE === 'off') return { cache: undefined, stop: async () => undefined };
+  const options = { namespace: cacheNamespace(supergraphSdl), ttlMs: config.RESPONSE_CACHE_TTL_S * 1000, stockTtlMs: config.RESPONSE_CACHE_STOCK_TTL_S * 1000, now, logger };
+  if (!config.REDIS_URL) return { cache: new ResponseCache({ ...options, store: memoryResponseCacheStore({ now }) }), stop: async () => undefined };
+  const redis = createRedis(config.REDIS_URL, { name: 'response-cache', logger, commandTimeoutMs: KEYVALUE_COMMAND_TIMEOUT_MS });
+  await firstReady(redis, CACHE_FIRST_CONNECT_WAIT_MS);
+  const cache = new ResponseCache({ ...options, store: redisResponseCacheStore(redis, config.RESPONSE_CACHE_KEY_PREFIX) });
+  const stopEvents = await startCacheInvalidation({ cache, redisUrl: config.REDIS_URL, streamPrefix: config.EVENT_STREAM_PREFIX, logger });
+  return {
+    cache,
+    stop: async () => {
+      await stopEvents();
+      await disconnectRedis(redis);
+    },
+  };
+}
+
+export async function startGateway(
+  config: GatewayConfig,
+  opts: { logger?: Logger; env?: NodeJS.ProcessEnv; keyValue?: KeyValue; /** The response cache's clock (tests). */ now?: () => number } = {},
+): Promise<RunningGateway> {
   const env = opts.env ?? process.env;
   const logger = opts.logger ?? createLogger('gateway', config.LOG_LEVEL);
   /** What /readyz reports (draining from the first moment of stop()). */
   const health = new Health();
   const supergraphSdl = fs.readFileSync(config.SUPERGRAPH_FILE ?? SUPERGRAPH_FILE, 'utf8');
   const fetcher = createSubgraphFetcher({ timeoutMs: config.SUBGRAPH_TIMEOUT_MS });
+  /** Where the channels service is (its providers' callbacks are forwarded there), once the supergraph is loaded. */
+  let channelsTarget: string | undefined;
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => {
       const target = subgraphUrl(name, url, config, env);
+      if (name === 'channels') channelsTarget = target;
       // /readyz: the gateway is ready when every subgraph's /readyz is (probed with a short timeout, cached ~1 s).
       health.add(`subgraph:${name}`, subgraphReadiness(name, target));
-      return new SubgraphSource(name, target, withSubgraphOwnAnswers(fetcher), config.INTERNAL_SECRET);
+      return new SubgraphSource(name, target, withSubgraphOwnAnswers(fetcher), config.INTERNAL_SECRET, {
+        timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+        coalesce: config.SUBGRAPH_COALESCING === 'on',
+        batchEntities: config.SUBGRAPH_COALESCING === 'on',
+      });
     },
+    // What each plan reads and writes: which answers are public, which domains a mutation invalidates.
+    experimental_didResolveQueryPlan: noteQueryPlan,
     logger,
   });
   const armor = new ApolloArmor({
@@ -150,10 +197,10 @@ export async function startGateway(config: GatewayConfig, opts: { logger?: Logge
     maxTokens: { enabled: false },
     blockFieldSuggestion: { enabled: config.NODE_ENV === 'production' },
   }).protect();
-  const apollo = new ApolloServer<GatewayContext>({
+  const apollo = new PublicResponsesApolloServer({
     gateway: withCompletionErrors(gateway),
     ...armor,
-    plugins: [...armor.plugins, requestGuardPlugin<GatewayContext>(), graphqlHttpStatusPlugin<GatewayContext>(), serviceUnavailableStatusPlugin<GatewayContext>()],
+    plugins: [...armor.plugins, errorRequestPlugin<GatewayContext>(), requestGuardPlugin<GatewayContext>(), graphqlHttpStatusPlugin<GatewayContext>(), serviceUnavailableStatusPlugin<GatewayContext>(), answerPlugin()],
     validationRules: [...armor.validationRules, queryCostRule(config.MAX_QUERY_COST)],
     parseOptions: { maxTokens: MAX_QUERY_TOKENS },
     // No automatic persisted queries: any persistedQuery extension is PERSISTED_QUERY_NOT_SUPPORTED (400), and
@@ -167,6 +214,14 @@ export async function startGateway(config: GatewayConfig, opts: { logger?: Logge
     // at once, failing every request not yet executing.
     stopOnTerminationSignals: false,
   });
+  const responseCache = await startResponseCache(config, supergraphSdl, logger, opts.now);
+  const cache = responseCache.cache;
+  apollo.withPublicResponses({
+    cache,
+    httpMaxAgeS: config.RESPONSE_CACHE_HTTP_MAX_AGE_S,
+    stockMaxAgeS: config.RESPONSE_CACHE_STOCK_TTL_S,
+    onInvalidationFailure: (err) => logger.warn({ err }, 'response cache: a mutation could not invalidate its domains; their entries live out their TTL'),
+  });
   await apollo.start();
   const verify = createTokenVerifier({ secret: config.JWT_SECRET, jwksUrl: config.JWT_JWKS_URL, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, maxLifetimeSeconds: config.JWT_MAX_LIFETIME_S });
   // Redis is an accelerator here: createKeyValue falls back to in-process limits when Redis fails or hangs.
@@ -177,35 +232,55 @@ export async function startGateway(config: GatewayConfig, opts: { logger?: Logge
     messages: { down: 'rate limiter failing: requests let through', stillDown: 'rate limiter still failing: requests let through', up: 'rate limiter working again' },
   });
 
+  /** Counts a request against its caller's rate limit; over it, answers 429 and says false. */
+  const admit = async (who: string, res: http.ServerResponse): Promise<boolean> => {
+    // Fail open: a limiter that cannot answer lets the request through rather than failing it.
+    const rate = await kv.rateLimiter.hit(who, config.RATE_LIMIT_PER_MINUTE, 60).then(
+      (decision) => {
+        limiterOutage.success();
+        return decision;
+      },
+      (err: unknown) => {
+        limiterOutage.failure(err);
+        return null;
+      },
+    );
+    if (rate && !rate.allowed) {
+      sendJson(res, 429, { errors: [{ message: `rate limit of ${config.RATE_LIMIT_PER_MINUTE} requests per minute exceeded`, extensions: { code: 'RATE_LIMITED', retryAfterSeconds: rate.resetSeconds } }] }, { 'retry-after': String(rate.resetSeconds) });
+      return false;
+    }
+    return true;
+  };
+  // Channel providers' callbacks, forwarded unchanged to the channels service (gateway/src/channel-forward.ts),
+  // rate-limited per client address like anonymous requests.
+  const forwardToChannels = channelForward({ target: () => channelsTarget, timeoutMs: config.SUBGRAPH_TIMEOUT_MS, admit: (req, res) => admit(`ip:${clientAddress(req)}`, res) });
+  const channelRoutes = Object.fromEntries(['GET', 'POST', 'PUT', 'DELETE'].map((method) => [`${method} ${CHANNELS_PREFIX}*`, forwardToChannels]));
+
   const server = createHttpService<GatewayContext>({
     service: 'gateway',
     logger,
     apollo,
     health,
+    routes: channelRoutes,
     metricsOnServicePort: config.METRICS_PORT === undefined,
-    context: async (req, res, state) => {
+    context: async (req, res, state, body) => {
+      // An anonymous request's lookup starts at once, beside the rate limit's round trip (docs/performance.md).
+      const anonymous = !req.headers.authorization;
+      const cacheState: CacheRequestState = { anonymous };
+      if (cache && anonymous && (req.method === 'POST' || req.method === 'GET')) {
+        cacheState.key = cache.keyOf(req, body);
+        cacheState.lookup = cache.lookup(cacheState.key);
+      }
       const caller = await identifyCaller(req, verify);
       if (!caller.ok) {
         sendJson(res, 401, { errors: [{ message: caller.message, extensions: { code: 'UNAUTHENTICATED' } }] }, { 'www-authenticate': 'Bearer' });
         return null;
       }
       const who = caller.viewer.subject ? `sub:${caller.viewer.subject}` : `ip:${clientAddress(req)}`;
-      // Fail open: a limiter that cannot answer lets the request through rather than failing it.
-      const rate = await kv.rateLimiter.hit(who, config.RATE_LIMIT_PER_MINUTE, 60).then(
-        (decision) => {
-          limiterOutage.success();
-          return decision;
-        },
-        (err: unknown) => {
-          limiterOutage.failure(err);
-          return null;
-        },
-      );
-      if (rate && !rate.allowed) {
-        sendJson(res, 429, { errors: [{ message: `rate limit of ${config.RATE_LIMIT_PER_MINUTE} requests per minute exceeded`, extensions: { code: 'RATE_LIMITED', retryAfterSeconds: rate.resetSeconds } }] }, { 'retry-after': String(rate.resetSeconds) });
-        return null;
-      }
-      return { viewer: caller.viewer, requestId: state.requestId, logger: state.logger, subgraphFetches: 0 };
+      if (!(await admit(who, res))) return null;
+      // The request's logger is made when something logs, not for every request (requestContext: Apollo clones the
+      // context, reading its own getters).
+      return requestContext(state, { viewer: caller.viewer, subgraphFetches: 0, cache: cacheState });
     },
   });
   const port = await listen(server, config.PORT, config.HOST);
@@ -222,6 +297,7 @@ export async function startGateway(config: GatewayConfig, opts: { logger?: Logge
       const [drained] = await Promise.all((metricsServer ? [server, metricsServer] : [server]).map((s) => drainServer(s, drainMs)));
       if (drained) logger.info(drained, drained.cut ? 'requests drained; some were cut at the deadline' : 'requests drained');
       await apollo.stop();
+      await responseCache.stop();
       fetcher.destroy();
       if (!opts.keyValue) await kv.close();
     },

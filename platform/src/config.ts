@@ -62,6 +62,21 @@ export function secretSetting(developmentDefault: string) {
   return schema;
 }
 
+/** The schemas made by optionalSecretSetting: secrets that production checks only when they are given. */
+const OPTIONAL_SECRET_SETTINGS = new WeakSet<object>();
+
+/**
+ * An optional secret setting (e.g. the previous key during a key rotation, channels' CHANNEL_SECRET_KEY_PREVIOUS):
+ * unset by default, in production too; when given, production holds it to the same rule as a secretSetting (at least
+ * 32 bytes, no development default), and a config error never prints its value.
+ */
+export function optionalSecretSetting() {
+  const schema = z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16, 'must be at least 16 characters').optional());
+  SECRET_SETTINGS.add(schema);
+  OPTIONAL_SECRET_SETTINGS.add(schema);
+  return schema;
+}
+
 /** The keys of a config shape that hold secrets: INTERNAL_SECRET, JWT_SECRET and every secretSetting. */
 export function secretKeys(shape: z.ZodRawShape): string[] {
   return Object.keys(shape).filter((key) => SECRET_KEYS.has(key) || SECRET_SETTINGS.has(shape[key] ?? {}));
@@ -96,7 +111,7 @@ export function productionSecretProblems(shape: z.ZodRawShape, env: NodeJS.Proce
     const jwks = 'JWT_JWKS_URL' in shape && !!env.JWT_JWKS_URL;
     check('JWT_SECRET', env.JWT_SECRET ?? '', jwks ? null : 'required in production unless JWT_JWKS_URL is set');
   }
-  for (const key of secretKeys(shape)) if (!SECRET_KEYS.has(key)) check(key, env[key] ?? '', 'required in production');
+  for (const key of secretKeys(shape)) if (!SECRET_KEYS.has(key)) check(key, env[key] ?? '', OPTIONAL_SECRET_SETTINGS.has(shape[key] ?? {}) ? null : 'required in production');
   return problems;
 }
 

@@ -1,7 +1,11 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger } from 'pino';
 
-/** What one request carries through every async step (logs, SQL counting). */
+/**
+ * What one request carries (its id, logger, SQL count and deadline). It is handed on explicitly, never through
+ * AsyncLocalStorage: on Node 20 one AsyncLocalStorage in use puts a hook on every promise the process makes
+ * (docs/performance.md, "CPU per request"). A subgraph gives each request its own Database view
+ * (`db.forRequest(state)`) and peers, so statements are counted and bounded by the request's deadline.
+ */
 export interface RequestState {
   requestId: string;
   logger: Logger;
@@ -14,10 +18,28 @@ export interface RequestState {
   deadline?: number;
 }
 
-export const requestState = new AsyncLocalStorage<RequestState>();
+const REQUEST_STATE = Symbol('requestState');
 
-export function currentRequest(): RequestState | undefined {
-  return requestState.getStore();
+/** The prototype of every request context: its logger is made the first time something logs. */
+const requestScoped = {
+  get logger(): Logger {
+    return (this as unknown as { [REQUEST_STATE]: RequestState })[REQUEST_STATE].logger;
+  },
+};
+
+/**
+ * A GraphQL context for one request: `fields`, the request id, and the request's logger, made when first read.
+ * Apollo clones each context with Object.assign, which reads getters and copies own properties only: so the lazy
+ * logger is a getter of the prototype (the clone keeps it), and the request's state travels as an own property
+ * (requestStateOf).
+ */
+export function requestContext<T extends object>(state: RequestState, fields: T): T & { requestId: string; logger: Logger } {
+  return Object.assign(Object.create(requestScoped) as T & { requestId: string; logger: Logger }, fields, { requestId: state.requestId, [REQUEST_STATE]: state });
+}
+
+/** The RequestState of a context made by requestContext (or of Apollo's clone of it); undefined for any other. */
+export function requestStateOf(context: object): RequestState | undefined {
+  return (context as { [REQUEST_STATE]?: RequestState })[REQUEST_STATE];
 }
 
 /** Header on every gateway → subgraph call: how many ms the gateway still waits for the answer (SUBGRAPH_TIMEOUT_MS). */

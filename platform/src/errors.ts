@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { currentRequest } from './context';
+import type { Logger } from 'pino';
+import { requestStateOf, type RequestState } from './context';
 import { databaseTrouble, type DatabaseTrouble } from './db/database';
 
 /** Protocol failures: GraphQL errors with extensions.code (docs/architecture.md §5). */
@@ -17,12 +18,12 @@ export const notFound = (message = 'not found') => graphqlError('NOT_FOUND', mes
 /** The contract's UserErrorCode, shared by every subgraph. */
 export type UserErrorCode =
   | 'INVALID_INPUT' | 'NOT_FOUND' | 'FORBIDDEN' | 'ALREADY_EXISTS' | 'INVALID_TRANSITION' | 'IDEMPOTENCY_KEY_REUSED'
-  | 'CONFLICT' | 'STORE_CLOSED' | 'PICKUP_NOT_ENABLED' | 'GUIDE_NOT_ACTIVE' | 'GUIDE_NOT_LEFT' | 'STORE_MISMATCH'
+  | 'IDEMPOTENCY_KEY_IN_PROGRESS' | 'CONFLICT' | 'STORE_CLOSED' | 'PICKUP_NOT_ENABLED' | 'GUIDE_NOT_ACTIVE' | 'GUIDE_NOT_LEFT' | 'STORE_MISMATCH'
   | 'BRAND_MISMATCH' | 'IDENTITY_ALREADY_BOUND' | 'IDENTITY_NOT_BOUND' | 'MEMBER_MERGED' | 'ONE_ID_MISMATCH'
   | 'OUT_OF_STOCK' | 'SKU_NOT_SELLABLE' | 'RESERVATION_EXPIRED' | 'CURRENCY_MISMATCH' | 'PRICE_CHANGED'
   | 'PAYMENT_AMOUNT_MISMATCH' | 'INVALID_PICKUP_CODE' | 'REFUND_EXCEEDS_PAID' | 'INSUFFICIENT_POINTS' | 'QUOTE_EXPIRED'
   | 'QUOTE_ALREADY_USED' | 'BELOW_MINIMUM' | 'DAILY_LIMIT_EXCEEDED' | 'AGREEMENT_INACTIVE' | 'CHANNEL_DISABLED'
-  | 'CHANNEL_REJECTED' | 'INVALID_CREDENTIALS' | 'EVENT_NOT_REPLAYABLE';
+  | 'CHANNEL_REJECTED' | 'INVALID_CREDENTIALS' | 'EVENT_NOT_REPLAYABLE' | 'VELOCITY_LIMIT_EXCEEDED';
 
 export interface UserError {
   code: UserErrorCode;
@@ -112,6 +113,39 @@ export function serviceUnavailableStatusPlugin<C extends BaseContext>(): ApolloS
   };
 }
 
+/** The request an error was met in, as maskError reports it: its id (for the client) and its logger. */
+export interface ErrorRequest {
+  requestId: string;
+  logger: Logger;
+}
+
+/** Each error of a GraphQL request, mapped to its request by errorRequestPlugin (Apollo's formatError gets no context). */
+const errorRequests = new WeakMap<object, ErrorRequest>();
+/** Requests whose errors maskError has reported (their contexts made by requestContext). */
+const reported = new WeakSet<RequestState>();
+
+/**
+ * Whether maskError reported errors of this request. When it did not (Apollo refused the body before a request
+ * started), the HTTP front logs the refusal itself.
+ */
+export function errorsReported(state: RequestState): boolean {
+  return reported.has(state);
+}
+
+/**
+ * Tells maskError which request each error belongs to (every service installs it): Apollo hands a request's
+ * errors to didEncounterErrors right before it formats those same objects. Errors Apollo refuses before any
+ * request starts (a malformed body) have none: the HTTP front logs those (createHttpService).
+ */
+export function errorRequestPlugin<C extends BaseContext & ErrorRequest>(): ApolloServerPlugin<C> {
+  const listener = {
+    async didEncounterErrors({ contextValue, errors }: { contextValue: C; errors: readonly object[] }) {
+      for (const e of errors) errorRequests.set(e, contextValue);
+    },
+  };
+  return { requestDidStart: async () => listener };
+}
+
 /**
  * Apollo formatError: a client error (CLIENT_ERROR_CODES) passes through, logged at info with its code, message
  * and path (no stack: it is not the service's fault); a database that is unreachable, timed out or conflicted
@@ -123,7 +157,9 @@ export function maskError(formatted: GraphQLFormattedError, original: unknown): 
   const given = formatted.extensions?.code;
   // A literal a custom scalar refused (invalidScalarValue) is bad input, as the same value in a variable is.
   const code = given === 'GRAPHQL_VALIDATION_FAILED' && typeof formatted.extensions?.scalar === 'string' ? 'BAD_USER_INPUT' : given;
-  const req = currentRequest();
+  const req = typeof original === 'object' && original !== null ? errorRequests.get(original) : undefined;
+  const state = req && requestStateOf(req);
+  if (state) reported.add(state);
   if (typeof code === 'string' && CLIENT_ERROR_CODES.has(code)) {
     const { stacktrace: _s, ...ext } = formatted.extensions ?? {};
     // The message may echo the input (a coercion error quotes the value): cut short, so a log line stays a line.

@@ -1,4 +1,5 @@
 export * from './config';
+export * from './account-ref';
 export * from './context';
 export * from './logging';
 export * from './metrics';
@@ -29,7 +30,9 @@ export * from './jobs';
 export * from './auth/fences';
 export * from './auth/permissions';
 export * from './input-guard';
+export * from './member-facts';
 export * from './peers';
 export * from './store-directory';
+export * from './guide-directory';
 export * from './health';
 export * from './outage-log';

@@ -46,9 +46,16 @@ export function findNulInDocument(document: DocumentNode): StringValueNode[] {
   return found;
 }
 
+/**
+ * The NUL-holding literals of each document seen: Apollo hands a cached document (the same object) to every
+ * request of the same query, so it is walked once, not per request.
+ */
+const nulLiteralsOf = new WeakMap<DocumentNode, StringValueNode[]>();
+
 /** BAD_USER_INPUT when any string of the request (document literal or variable) holds a NUL; else null. */
 export function nulInputError(document: DocumentNode, variables: Record<string, unknown> | undefined): GraphQLError | null {
-  const literals = findNulInDocument(document);
+  let literals = nulLiteralsOf.get(document);
+  if (literals === undefined) nulLiteralsOf.set(document, (literals = findNulInDocument(document)));
   if (literals.length) return requestError('BAD_USER_INPUT', 'string values must not contain the NUL character (U+0000)', literals);
   for (const [name, value] of Object.entries(variables ?? {})) {
     const at = findNulInValue(value, `$${name}`);

@@ -2,7 +2,12 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 /** One registry per process; every service exposes it at /metrics. */
 export const registry = new Registry();
-collectDefaultMetrics({ register: registry });
+// The event-loop delay is sampled every 50 ms, not prom-client's 10: its timer wakes an idle process 100 times a
+// second otherwise, ~3.5 ms of CPU a second per process (docs/performance.md, "CPU per request").
+collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 50 });
+
+/** Seconds: the buckets of every request latency histogram (a service's own, and the gateway's subgraph calls). */
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
 export const httpRequests = new Counter({
   name: 'http_requests_total',
@@ -15,7 +20,7 @@ export const httpDuration = new Histogram({
   name: 'http_request_duration_seconds',
   help: 'HTTP request latency, by route',
   labelNames: ['service', 'route'] as const,
-  buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  buckets: LATENCY_BUCKETS,
   registers: [registry],
 });
 
@@ -41,11 +46,19 @@ export const subgraphFetches = new Counter({
   registers: [registry],
 });
 
+/** Subgraph queries answered by an identical call already in flight instead of a fetch of their own (docs/architecture.md §3). */
+export const subgraphFetchesCoalesced = new Counter({
+  name: 'gateway_subgraph_fetches_coalesced_total',
+  help: 'Subgraph queries the gateway answered by joining an identical in-flight call (same subgraph, body and viewer), by subgraph',
+  labelNames: ['subgraph'] as const,
+  registers: [registry],
+});
+
 export const subgraphFetchDuration = new Histogram({
   name: 'gateway_subgraph_fetch_duration_seconds',
   help: 'Latency of gateway calls to subgraphs',
   labelNames: ['subgraph'] as const,
-  buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  buckets: LATENCY_BUCKETS,
   registers: [registry],
 });
 
@@ -106,5 +119,27 @@ export const outboxRelayFailures = new Counter({
   name: 'outbox_relay_failures_total',
   help: 'Outbox relay rounds that failed (database or transport); the events wait in the outbox',
   labelNames: ['schema'] as const,
+  registers: [registry],
+});
+
+/** Anonymous public reads the gateway answered from its response cache (docs/performance.md, "Public response cache"). */
+export const responseCacheHits = new Counter({
+  name: 'gateway_response_cache_hits_total',
+  help: 'Anonymous requests the gateway answered from its public response cache',
+  registers: [registry],
+});
+
+/** Anonymous requests looked up in the response cache and not found fresh there (absent, invalidated or expired). */
+export const responseCacheMisses = new Counter({
+  name: 'gateway_response_cache_misses_total',
+  help: 'Anonymous requests looked up in the public response cache and not answered from it (absent, invalidated, expired, or the cache unreachable)',
+  registers: [registry],
+});
+
+/** Generations of a cached domain bumped: by a mutation through this gateway, or by an event of the domain's subgraph. */
+export const responseCacheInvalidations = new Counter({
+  name: 'gateway_response_cache_invalidations_total',
+  help: 'Invalidations of a public response cache domain, by domain and source (mutation, event)',
+  labelNames: ['domain', 'source'] as const,
   registers: [registry],
 });

@@ -40,6 +40,7 @@ export class OutageLog {
   private outagesLoggedAt: number[] = [];
   private unlogged = 0;
   private lastCause: string | undefined;
+  private lastUpAt = Number.NEGATIVE_INFINITY;
   private readonly now: () => number;
   private readonly repeatEveryMs: number;
 
@@ -62,8 +63,13 @@ export class OutageLog {
     return this.since === null ? undefined : this.lastCause;
   }
 
-  /** Records a failure; logs only when it starts failing, or as the reminder. */
-  failure(error: unknown, fields: Record<string, unknown> = {}): void {
+  /**
+   * Records a failure; logs only when it starts failing, or as the reminder. `startedAt`: when the failed
+   * attempt began. One begun before the last recovery (a connect sent while the server was still starting)
+   * tells nothing about now and starts no outage.
+   */
+  failure(error: unknown, fields: Record<string, unknown> = {}, startedAt?: number): void {
+    if (this.since === null && startedAt !== undefined && startedAt < this.lastUpAt) return;
     const t = this.now();
     this.failures += 1;
     this.lastCause = causeOf(error);
@@ -83,10 +89,15 @@ export class OutageLog {
     }
   }
 
-  /** Records a success; logs when this ends an outage that was logged. */
-  success(fields: Record<string, unknown> = {}): void {
+  /**
+   * Records a success; logs when this ends an outage that was logged. `startedAt`: when the attempt began. One
+   * begun before the outage (a statement a server answered as it was shutting down) does not end it.
+   */
+  success(fields: Record<string, unknown> = {}, startedAt?: number): void {
     if (this.since === null) return;
+    if (startedAt !== undefined && startedAt < this.since) return;
     const t = this.now();
+    this.lastUpAt = t;
     if (this.loggedThisOutage) this.log('info', this.opts.messages.up, { ...fields, failedForS: Math.round((t - this.since) / 100) / 10, failures: this.failures }, t);
     this.since = null;
     this.failures = 0;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { makeViewer } from './auth/viewer';
 import { REQUEST_ID_HEADER, signViewer, VIEWER_HEADER } from './auth/viewer-header';
-import { currentRequest, DEADLINE_HEADER } from './context';
+import { DEADLINE_HEADER, type RequestState } from './context';
 import { graphqlError } from './errors';
 
 /**
@@ -11,7 +11,13 @@ import { graphqlError } from './errors';
  * transaction (docs/architecture.md §8). A peer that cannot answer is SERVICE_UNAVAILABLE (retryable).
  */
 export interface Peers {
-  query<D>(subgraph: string, query: string, variables?: Record<string, unknown>): Promise<D>;
+  /** `request`: the request the call is made for (its id travels on, a failure is logged with it); none for background work. */
+  query<D>(subgraph: string, query: string, variables?: Record<string, unknown>, request?: Pick<RequestState, 'requestId' | 'logger'>): Promise<D>;
+}
+
+/** Peers for one request (a subgraph's context): each call carries that request's id and logs with its logger. */
+export function peersForRequest(peers: Peers, request: Pick<RequestState, 'requestId' | 'logger'>): Peers {
+  return { query: (subgraph, query, variables) => peers.query(subgraph, query, variables, request) };
 }
 
 /** The supergraph the gateway serves; its join__graph URLs carry every subgraph's registered port. */
@@ -33,7 +39,7 @@ export function peerUrl(name: string, urls: Record<string, string> = {}, env: No
 export function createPeers(opts: { internalSecret: string; urls?: Record<string, string>; timeoutMs?: number; env?: NodeJS.ProcessEnv }): Peers {
   const service = makeViewer({ role: 'SERVICE', subject: 'service' });
   return {
-    async query<D>(subgraph: string, query: string, variables: Record<string, unknown> = {}): Promise<D> {
+    async query<D>(subgraph: string, query: string, variables: Record<string, unknown> = {}, request?: Pick<RequestState, 'requestId' | 'logger'>): Promise<D> {
       const url = new URL(peerUrl(subgraph, opts.urls, opts.env));
       const timeoutMs = opts.timeoutMs ?? 3000;
       const body = JSON.stringify({ query, variables });
@@ -45,7 +51,7 @@ export function createPeers(opts: { internalSecret: string; urls?: Record<string
           headers: {
             'content-type': 'application/json',
             [VIEWER_HEADER]: signViewer(service, opts.internalSecret, { method: 'POST', path: url.pathname + url.search, body }),
-            [REQUEST_ID_HEADER]: currentRequest()?.requestId ?? 'service',
+            [REQUEST_ID_HEADER]: request?.requestId ?? 'service',
             // The peer's database work stops a little before we stop waiting (docs/architecture.md §3, Deadlines).
             [DEADLINE_HEADER]: String(timeoutMs),
           },
@@ -57,7 +63,7 @@ export function createPeers(opts: { internalSecret: string; urls?: Record<string
       }
       const parsed = (await res.json().catch(() => ({}))) as { data?: D; errors?: { message: string }[] };
       if (!res.ok || parsed.errors?.length || parsed.data === undefined) {
-        currentRequest()?.logger.warn({ subgraph, status: res.status, errors: parsed.errors?.map((e) => e.message) }, 'peer call failed');
+        request?.logger.warn({ subgraph, status: res.status, errors: parsed.errors?.map((e) => e.message) }, 'peer call failed');
         throw unavailable(`answered HTTP ${res.status}`);
       }
       return parsed.data;

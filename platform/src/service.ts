@@ -54,20 +54,29 @@ export interface SubgraphDefinition<L = unknown, S extends SettingsShape = Recor
   loaders(db: Database, scope: Scope): L;
   /** Topics it writes to its outbox (the relay runs when there is one) and the ones it applies. */
   events: { publishes: readonly string[]; consumes: readonly ConsumedTopic[] };
-  jobs: readonly Job[];
+  /** Its background jobs; a function when a job needs the subgraph's own settings (e.g. a key to decrypt credentials). */
+  jobs: readonly Job[] | ((settings: SettingsOf<S>) => readonly Job[]);
   /** Loads its demo data (src/demo/) with its settings; idempotent, never overwrites what a user changed. */
   seed(db: Database, settings: SettingsOf<S>): Promise<void>;
-  /** Plain HTTP routes beside /graphql (e.g. a channel's signed callbacks). */
-  routes?(deps: SubgraphDeps): Record<string, RouteHandler>;
+  /**
+   * Plain HTTP routes beside /graphql ("METHOD /path", or a prefix ending in "*"), e.g. a channel provider's signed
+   * callbacks: no viewer header is asked for (the handler authenticates the request itself), the handler gets the
+   * raw body bytes (at most the service's body limit, else 413) and the subgraph's own settings.
+   */
+  routes?(deps: SubgraphDeps, settings: SettingsOf<S>): Record<string, RouteHandler>;
 }
 
 /**
  * A subgraph as the registry, the runner and the tests see it: its definition with the loader and settings
  * types hidden inside `createServer` and `seed`, so subgraphs of different types fit in one list.
  */
-export interface Subgraph extends Omit<SubgraphDefinition, 'resolvers' | 'loaders' | 'settings' | 'seed'> {
+export interface Subgraph extends Omit<SubgraphDefinition, 'resolvers' | 'loaders' | 'settings' | 'seed' | 'routes' | 'jobs'> {
+  /** Its background jobs, its settings read from `env` (default process.env). */
+  jobs(env?: NodeJS.ProcessEnv): readonly Job[];
   /** The shape of its own settings ({} when it has none). */
   settings: SettingsShape;
+  /** Its plain HTTP routes, its settings read from `env` (default process.env). */
+  routes?(deps: SubgraphDeps, env?: NodeJS.ProcessEnv): Record<string, RouteHandler>;
   /** Loads its demo data, its settings read from `env` (default process.env). */
   seed(db: Database, env?: NodeJS.ProcessEnv): Promise<void>;
   createServer(opts: {
@@ -89,13 +98,15 @@ export interface Subgraph extends Omit<SubgraphDefinition, 'resolvers' | 'loader
  * it has settings of its own): the definition, checked, ready to register.
  */
 export function defineSubgraph<L, S extends SettingsShape = Record<never, never>>(def: SubgraphDefinition<L, S>): Subgraph {
-  const { resolvers, loaders, settings: shape, seed, ...rest } = def;
+  const { resolvers, loaders, settings: shape, seed, routes, jobs, ...rest } = def;
   const settingsShape: SettingsShape = shape ?? {};
   const readSettings = (env: NodeJS.ProcessEnv = process.env) => parseConfig(settingsShape, env) as SettingsOf<S>;
   return {
     ...rest,
     settings: settingsShape,
     seed: (db, env) => seed(db, readSettings(env)),
+    jobs: (env) => (typeof jobs === 'function' ? jobs(readSettings(env)) : jobs),
+    ...(routes ? { routes: (deps: SubgraphDeps, env?: NodeJS.ProcessEnv) => routes(deps, readSettings(env)) } : {}),
     async createServer(opts) {
       const { server, apollo } = await createSubgraphServer<L, SettingsOf<S>>({
         name: def.name,
@@ -175,14 +186,14 @@ export async function startSubgraph(
     peers,
     health,
     env: opts.env,
-    routes: def.routes?.(deps),
+    routes: def.routes?.(deps, opts.env),
     metricsOnServicePort: opts.metricsPort === undefined,
   });
   const stopEvents =
     def.events.publishes.length || def.events.consumes.length
       ? await startServiceEvents({ ...deps, schema: def.name, publishes: def.events.publishes.length > 0, consumes: [...def.events.consumes] })
       : async () => undefined;
-  const stopJobs = startJobs(def.jobs, deps);
+  const stopJobs = startJobs(def.jobs(opts.env), deps);
   const port = await listen(server, opts.port, opts.host ?? '127.0.0.1');
   const metricsServer = opts.metricsPort === undefined ? undefined : createMetricsServer();
   const metricsPort = metricsServer ? await listen(metricsServer, opts.metricsPort ?? 0, opts.host ?? '127.0.0.1') : undefined;

@@ -51,6 +51,8 @@ export interface StoreEntry {
   storeId: string;
   brandId: string;
   franchiseeId: string | null;
+  /** OPEN or CLOSED, in a directory that keeps it (keepsStatus); null when unknown. */
+  status?: string | null;
 }
 
 /** A store with whether the caller's scope reaches it (platform, its brand, its operator, its staff and guides). */
@@ -78,7 +80,11 @@ export class StoreDirectory {
   /** The consumer that keeps it current: stores.store.changed, applied with the event's dedupe row. */
   readonly consumer: ConsumedTopic;
 
-  constructor(schema: string) {
+  /** Whether the table has a `status` column (a subgraph that refuses work at CLOSED stores keeps it). */
+  private readonly keepsStatus: boolean;
+
+  constructor(schema: string, opts: { keepsStatus?: boolean } = {}) {
+    this.keepsStatus = opts.keepsStatus ?? false;
     this.table = { table: `${assertSchemaName(schema)}.store_directory`, id: 'store_id', brand: 'brand_id', franchisee: 'franchisee_id' };
     this.consumer = { topic: STORE_CHANGED_TOPIC, apply: (tx, e) => this.applyStoreChanged(tx, e.payload as StoreChangedPayload) };
   }
@@ -93,8 +99,10 @@ export class StoreDirectory {
     const from = live
       ? `(VALUES (${p.add(live.storeId)}::text, ${p.add(live.brandId)}::text, ${p.add(live.franchiseeId)}::text)) AS d(store_id, brand_id, franchisee_id)`
       : `${this.table.table} d`;
+    // The live answer names the operator, not the status: that still comes from the directory.
+    const status = !this.keepsStatus ? '' : live ? `, (SELECT s.status FROM ${this.table.table} s WHERE s.store_id = d.store_id) AS status` : ', d.status';
     const rows = await q.query<StoreInScope>(
-      `SELECT d.store_id AS "storeId", d.brand_id AS "brandId", d.franchisee_id AS "franchiseeId", ${storeFence(scope, p, this.table, 'd')} AS "inScope"
+      `SELECT d.store_id AS "storeId", d.brand_id AS "brandId", d.franchisee_id AS "franchiseeId", ${storeFence(scope, p, this.table, 'd')} AS "inScope"${status}
        FROM ${from} WHERE d.store_id = ${p.add(storeId)}`,
       p.values,
     );
@@ -118,12 +126,16 @@ export class StoreDirectory {
    * facts of the stores subgraph.
    */
   async upsert(q: Queryable, entry: StoreEntry, updatedAt: string | null): Promise<void> {
+    // With a status column, an entry without a status (an operator named by stores just now) keeps the one it has.
+    const status = this.keepsStatus ? { column: ', status', value: ', $5', update: ', status = COALESCE(EXCLUDED.status, d.status)' } : { column: '', value: '', update: '' };
+    const params = [entry.storeId, entry.brandId, entry.franchiseeId, updatedAt];
+    if (this.keepsStatus) params.push(entry.status ?? null);
     await q.query(
-      `INSERT INTO ${this.table.table} AS d (store_id, brand_id, franchisee_id, updated_at)
-       VALUES ($1, $2, $3, COALESCE($4::timestamptz, now()))
-       ON CONFLICT (store_id) DO UPDATE SET brand_id = EXCLUDED.brand_id, franchisee_id = EXCLUDED.franchisee_id, updated_at = EXCLUDED.updated_at
+      `INSERT INTO ${this.table.table} AS d (store_id, brand_id, franchisee_id, updated_at${status.column})
+       VALUES ($1, $2, $3, COALESCE($4::timestamptz, now())${status.value})
+       ON CONFLICT (store_id) DO UPDATE SET brand_id = EXCLUDED.brand_id, franchisee_id = EXCLUDED.franchisee_id, updated_at = EXCLUDED.updated_at${status.update}
        WHERE $4::timestamptz IS NULL OR d.updated_at <= EXCLUDED.updated_at`,
-      [entry.storeId, entry.brandId, entry.franchiseeId, updatedAt],
+      params,
     );
   }
 
@@ -134,7 +146,8 @@ export class StoreDirectory {
   async applyStoreChanged(tx: Transaction, payload: StoreChangedPayload): Promise<void> {
     if (!payload.id || !payload.brandId) throw new Error(`${STORE_CHANGED_TOPIC} payload needs id and brandId`);
     const updatedAt = payload.updatedAt && !Number.isNaN(Date.parse(payload.updatedAt)) ? payload.updatedAt : null;
-    await this.upsert(tx, { storeId: payload.id, brandId: payload.brandId, franchiseeId: payload.franchiseeId ?? null }, updatedAt);
+    const status = typeof payload.status === 'string' ? payload.status : null;
+    await this.upsert(tx, { storeId: payload.id, brandId: payload.brandId, franchiseeId: payload.franchiseeId ?? null, status }, updatedAt);
   }
 
   /**
@@ -142,9 +155,11 @@ export class StoreDirectory {
    * already in the directory are left as they are.
    */
   async seed(q: Queryable, stores: readonly StoreEntry[], asOf: string): Promise<void> {
+    const status = this.keepsStatus ? { column: ', status', value: ', x.status', record: ', status text' } : { column: '', value: '', record: '' };
     await q.query(
-      `INSERT INTO ${this.table.table} (store_id, brand_id, franchisee_id, updated_at)
-       SELECT x."storeId", x."brandId", x."franchiseeId", $2::timestamptz FROM jsonb_to_recordset($1::jsonb) AS x("storeId" text, "brandId" text, "franchiseeId" text)
+      `INSERT INTO ${this.table.table} (store_id, brand_id, franchisee_id, updated_at${status.column})
+       SELECT x."storeId", x."brandId", x."franchiseeId", $2::timestamptz${status.value}
+       FROM jsonb_to_recordset($1::jsonb) AS x("storeId" text, "brandId" text, "franchiseeId" text${status.record})
        ON CONFLICT (store_id) DO NOTHING`,
       [JSON.stringify(stores), asOf],
     );

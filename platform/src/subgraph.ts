@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type http from 'node:http';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
@@ -11,11 +11,11 @@ import { scopeFromViewer, type Scope } from './auth/scope';
 import { verifyViewerHeader, VIEWER_HEADER } from './auth/viewer-header';
 import type { Viewer } from './auth/viewer';
 import type { Database } from './db/database';
-import { DEADLINE_HEADER, requestDeadline } from './context';
-import { maskError, payloadFrom, serviceUnavailableStatusPlugin, type UserError } from './errors';
+import { DEADLINE_HEADER, requestContext, requestDeadline } from './context';
+import { errorRequestPlugin, maskError, payloadFrom, serviceUnavailableStatusPlugin, type UserError } from './errors';
 import type { Health } from './health';
 import { requestGuardPlugin } from './input-guard';
-import { createPeers, type Peers } from './peers';
+import { createPeers, peersForRequest, type Peers } from './peers';
 import { createHttpService, sendJson, type RouteHandler } from './http';
 
 /**
@@ -24,6 +24,7 @@ import { createHttpService, sendJson, type RouteHandler } from './http';
  * and its logger.
  */
 export interface SubgraphContext<L = unknown, S = unknown> {
+  /** The database as this request's own view (Database.forRequest): its statements counted, bounded by its deadline. */
   db: Database;
   viewer: Viewer;
   scope: Scope;
@@ -96,8 +97,10 @@ export async function createSubgraphServer<L, S>(opts: SubgraphOptions<L, S>): P
     introspection: true,
     csrfPrevention: false,
     includeStacktraceInErrorResponses: false,
-    // No federated traces (ftv1) for callers: they would reveal resolver timings.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), requestGuardPlugin(), serviceUnavailableStatusPlugin()],
+    // No federated traces (ftv1) for callers: they would reveal resolver timings. No cache-control plugin: it hooks
+    // every field of every request (willResolveField) for hints no subgraph gives, and the gateway reads a subgraph
+    // answer without Cache-Control as it reads `no-store` (docs/performance.md, "CPU per request").
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), errorRequestPlugin(), requestGuardPlugin(), serviceUnavailableStatusPlugin()],
     // The service stops Apollo itself, after its requests in flight (runSubgraphMain); Apollo's own SIGTERM
     // handler would stop it at once, failing every request not yet executing.
     stopOnTerminationSignals: false,
@@ -123,7 +126,8 @@ export async function createSubgraphServer<L, S>(opts: SubgraphOptions<L, S>): P
       // The database's budget for this request, no longer than the gateway waits (docs/architecture.md §3).
       state.deadline = requestDeadline(req.headers[DEADLINE_HEADER], opts.db.statementTimeoutMs);
       const scope = scopeFromViewer(check.viewer);
-      return { db: opts.db, viewer: check.viewer, scope, loaders: opts.loaders(opts.db, scope), settings: opts.settings, peers, requestId: state.requestId, logger: state.logger };
+      const db = opts.db.forRequest(state);
+      return requestContext(state, { db, viewer: check.viewer, scope, loaders: opts.loaders(db, scope), settings: opts.settings, peers: peersForRequest(peers, state) });
     },
   });
   return { server, apollo };

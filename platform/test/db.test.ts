@@ -4,16 +4,16 @@ import path from 'node:path';
 import { GraphQLError } from 'graphql';
 import pg from 'pg';
 import pino from 'pino';
-import { requestDeadline, requestState, type RequestState } from '../src/context';
+import { requestDeadline, type RequestState } from '../src/context';
 import { Database, databaseTrouble, DatabaseTimeoutError, isUniqueViolation } from '../src/db/database';
 import { migrate, readMigrations, type MigrationSource } from '../src/db/migrate';
 import { maskError } from '../src/errors';
 import { storageModes, type TestDatabase } from '../src/testing';
 
-/** Runs fn as a request would run, with a deadline `ms` from now; `state` counts its statements. */
-function inRequest<T>(ms: number | undefined, fn: (state: RequestState) => Promise<T>): Promise<T> {
+/** Runs fn as a request would run, on `db`'s view for a request with a deadline `ms` from now; `state` counts its statements. */
+function inRequest<T>(db: Database, ms: number | undefined, fn: (db: Database, state: RequestState) => Promise<T>): Promise<T> {
   const state: RequestState = { requestId: 'db-test', logger: pino({ level: 'silent' }), sqlStatements: 0, deadline: ms === undefined ? undefined : Date.now() + ms };
-  return requestState.run(state, () => fn(state));
+  return fn(db.forRequest(state), state);
 }
 
 /** What the client of a GraphQL service would read for an error a resolver threw. */
@@ -107,8 +107,8 @@ describe.each(storageModes)('database on %s', (_mode, create) => {
 
   describe('deadlines', () => {
     it("counts BEGIN with its SET LOCAL timeouts as one statement, and gives the transaction what is left of the request's time", async () => {
-      const { shown, counted } = await inRequest(3000, async (state) => {
-        const rows = await t.db.transaction((tx) => tx.query<{ statement_timeout: string }>('SHOW statement_timeout'));
+      const { shown, counted } = await inRequest(t.db, 3000, async (db, state) => {
+        const rows = await db.transaction((tx) => tx.query<{ statement_timeout: string }>('SHOW statement_timeout'));
         return { shown: rows[0]?.statement_timeout, counted: state.sqlStatements };
       });
       expect(counted).toBe(3); // BEGIN (with its SET LOCALs), SHOW, COMMIT
@@ -118,9 +118,27 @@ describe.each(storageModes)('database on %s', (_mode, create) => {
       expect(ms).toBeLessThanOrEqual(3000);
     });
 
+    it("counts each request's statements in its own view only, interleaved or not, and keeps each view to its own deadline", async () => {
+      const state = (ms: number): RequestState => ({ requestId: 'view', logger: pino({ level: 'silent' }), sqlStatements: 0, deadline: Date.now() + ms });
+      const a = state(3000);
+      const b = state(1);
+      const [viewA, viewB] = [t.db.forRequest(a), t.db.forRequest(b)];
+      await sleep(5); // b's deadline has passed, a's has not
+      const [fromA, fromB] = await Promise.all([
+        Promise.all([viewA.query('SELECT 1'), viewA.transaction((tx) => tx.query('SELECT 2'))]),
+        viewB.query('SELECT 3').catch((e: unknown) => e),
+      ]);
+      expect(fromA).toEqual([[{ '?column?': 1 }], [{ '?column?': 2 }]]);
+      expect(fromB).toBeInstanceOf(DatabaseTimeoutError);
+      await t.db.query('SELECT 4'); // the Database itself (background work) counts into no request
+      expect([a.sqlStatements, b.sqlStatements]).toEqual([4, 0]); // SELECT 1, BEGIN, SELECT 2, COMMIT
+      expect([viewA.request, viewB.request, t.db.request]).toEqual([a, b, undefined]);
+      expect(viewA.pool).toBe(t.db.pool);
+    });
+
     it('rolls back instead of committing a transaction whose request ran out of time', async () => {
-      const err = await inRequest(300, () =>
-        t.db.transaction(async (tx) => {
+      const err = await inRequest(t.db, 300, (db) =>
+        db.transaction(async (tx) => {
           await tx.query('INSERT INTO public.kv VALUES ($1, $2)', ['late', 1]);
           await sleep(400); // e.g. the embedded queue, or a slow step: the gateway has given up by now
           return 'done';
@@ -132,18 +150,18 @@ describe.each(storageModes)('database on %s', (_mode, create) => {
     });
 
     it('starts no statement once the deadline has passed, and such a failure reaches the client as SERVICE_UNAVAILABLE', async () => {
-      const err = await inRequest(1, async () => {
+      const err = await inRequest(t.db, 1, async (db) => {
         await sleep(5);
-        return t.db.query('SELECT 1');
+        return db.query('SELECT 1');
       }).catch((e: unknown) => e);
       expect(databaseTrouble(err)).toBe('timeout');
       expect(asClientSees(err)).toEqual({ message: 'the database did not answer in time; try again', path: ['field'], locations: undefined, extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true } });
     });
 
     it('runs a migration-style transaction (statementTimeoutMs: 0) without the timeouts and without the deadline', async () => {
-      const shown = await inRequest(1, async () => {
+      const shown = await inRequest(t.db, 1, async (db) => {
         await sleep(5);
-        return t.db.transaction((tx) => tx.query<{ statement_timeout: string }>('SHOW statement_timeout'), { statementTimeoutMs: 0 });
+        return db.transaction((tx) => tx.query<{ statement_timeout: string }>('SHOW statement_timeout'), { statementTimeoutMs: 0 });
       });
       expect(shown).toEqual([{ statement_timeout: '0' }]);
     });
@@ -166,7 +184,7 @@ describe.each(storageModes)('database on %s', (_mode, create) => {
         }
 
         started = Date.now();
-        const inRequestErr = await inRequest(150, () => small.transaction((tx) => tx.query('SELECT 1'))).catch((e: unknown) => e);
+        const inRequestErr = await inRequest(small, 150, (db) => db.transaction((tx) => tx.query('SELECT 1'))).catch((e: unknown) => e);
         expect(Date.now() - started).toBeLessThan(400);
         expect(inRequestErr).toBeInstanceOf(DatabaseTimeoutError);
       } finally {
@@ -282,8 +300,8 @@ describe('deadlines on real PostgreSQL', () => {
     await holder.query(`SELECT v FROM public.kv WHERE k = 'locked' FOR UPDATE`);
     try {
       const started = Date.now();
-      const err = await inRequest(600, () =>
-        t.db.transaction(async (tx) => {
+      const err = await inRequest(t.db, 600, (db) =>
+        db.transaction(async (tx) => {
           await tx.query('INSERT INTO public.kv VALUES ($1, $2)', ['with-locked', 1]);
           await tx.query(`UPDATE public.kv SET v = v + 1 WHERE k = 'locked'`);
         }),

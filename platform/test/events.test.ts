@@ -17,7 +17,7 @@ import {
   type Subscription,
 } from '../src/events';
 import { createTestDatabase, createTestEmbedded, freePort, TEST_REDIS_URL, type TestDatabase } from '../src/testing/databases';
-import pino, { type Logger } from 'pino';
+import { capturedLogger } from '../src/testing/logs';
 import { ConsumerHealth } from '../src/events/consumer-health';
 import { startServiceEvents } from '../src/events/service-events';
 import type { ConsumerStep } from '../src/events/transport';
@@ -320,6 +320,37 @@ describe.each(transports)('event transport: %s', (_name, makeHarness) => {
       await Promise.all(relays.map((r) => r.stop()));
     }
   });
+
+  it('an idle relay neither renews its lease nor waits out its pause after a local COMMIT; a lease taken over stops it at its next batch', async () => {
+    const topic = uniqueTopic('order.idle');
+    const raw = recorder();
+    await track(h.transport.subscribe(topic, 'idle-raw', raw.handler, FAST));
+    const leaseOf = async () => (await sql<{ holder: string; expires_at: Date }>(h.db, `SELECT holder, expires_at FROM ${SHOP}.outbox_relay_lease`))[0];
+    const relay = startOutboxRelay({ db: h.db, schema: SHOP, transport: h.transport, pollIntervalMs: 200, maxPollIntervalMs: 5000, leaseMs: 60_000, replica: 'idle-relay' });
+    try {
+      await eventually('the relay to take the lease', async () => (await leaseOf())?.holder === 'idle-relay');
+      const taken = (await leaseOf())!.expires_at.getTime();
+      // Idle for 3.2 s: rounds at 0, 0.2, 0.6, 1.4 and 3.0 s, then a pause of 3.2 s; the lease row is not written
+      // again. Unwoken, the relay would publish the next order only at ~6.2 s, three seconds after it commits.
+      await new Promise((r) => setTimeout(r, 3200));
+      expect((await leaseOf())!.expires_at.getTime()).toBe(taken);
+      const started = Date.now();
+      const id = await placeOrder(h.db, topic, 'o-idle');
+      await eventually('the woken relay to publish', () => raw.ids().includes(id), 1500);
+      expect(Date.now() - started).toBeLessThan(1500);
+
+      // Another replica holds the lease now: this one publishes nothing more.
+      await sql(h.db, `UPDATE ${SHOP}.outbox_relay_lease SET holder = 'someone-else', expires_at = now() + interval '1 hour'`);
+      const held = await placeOrder(h.db, topic, 'o-held');
+      await new Promise((r) => setTimeout(r, 600));
+      expect(raw.ids()).not.toContain(held);
+      expect((await sql(h.db, `SELECT published_at FROM ${SHOP}.outbox WHERE id = $1`, [held]))[0]).toEqual({ published_at: null });
+    } finally {
+      await relay.stop();
+      await sql(h.db, `UPDATE ${SHOP}.outbox_relay_lease SET expires_at = '-infinity'`);
+      await relayOutboxBatch({ db: h.db, schema: SHOP, transport: h.transport, ...ONE_SHOT });
+    }
+  });
 });
 
 describe('createEventTransport', () => {
@@ -338,11 +369,6 @@ describe('createEventTransport', () => {
 });
 
 /** A logger whose JSON lines a test can read. */
-function capturedLogger(): { logger: Logger; lines: Record<string, unknown>[]; messages: () => string[] } {
-  const lines: Record<string, unknown>[] = [];
-  const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
-  return { logger, lines, messages: () => lines.map((l) => String(l.msg)) };
-}
 
 
 describe('redis streams when Redis lost its data', () => {

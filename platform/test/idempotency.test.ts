@@ -1,5 +1,6 @@
+import pino from 'pino';
 import { UserErrorException } from '../src/errors';
-import { idempotent, requestHash, type IdempotentCall } from '../src/idempotency';
+import { idempotent, releaseKeyClaim, replayOrClaimKey, requestHash, type IdempotentCall } from '../src/idempotency';
 import type { Transaction } from '../src/db/database';
 import { KERNEL_MIGRATIONS_DIR, migrate } from '../src/db/migrate';
 import { storageModes, type TestDatabase } from '../src/testing';
@@ -48,6 +49,64 @@ describe.each(storageModes)('idempotent on %s', (_mode, create) => {
 
   const effectsFor = async (key: string) => (await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${SCHEMA}.effects WHERE key = $1`, [key]))[0]?.n;
   const freshKey = () => `key-${++seq}-${Math.random().toString(36).slice(2)}`;
+
+  describe('replayOrClaimKey (calls to other services before the transaction)', () => {
+    /** An attempt as placeOrder makes it: claim, a slow call elsewhere, the transaction, release. */
+    const attempt = async (key: string, calls: string[]) => {
+      const c = call(key, 5);
+      const earlier = await replayOrClaimKey<Receipt>(t.db, c);
+      if (earlier) return earlier.response;
+      try {
+        calls.push(key);
+        await new Promise((r) => setTimeout(r, 50));
+        return (await idempotent(t.db, c, effect(key, 5))).response;
+      } finally {
+        await releaseKeyClaim(t.db, c);
+      }
+    };
+
+    it('lets one of parallel duplicates make the calls; the others wait and replay its answer', async () => {
+      const key = freshKey();
+      const calls: string[] = [];
+      const answers = await Promise.all(Array.from({ length: 8 }, () => attempt(key, calls)));
+      expect(calls).toEqual([key]);
+      expect(new Set(answers.map((a) => a.effectId)).size).toBe(1);
+      expect(await effectsFor(key)).toBe(1);
+    });
+
+    it('frees the key when an attempt fails, so a retry runs', async () => {
+      const key = freshKey();
+      expect(await replayOrClaimKey(t.db, call(key, 5))).toBeNull();
+      await releaseKeyClaim(t.db, call(key, 5));
+      const calls: string[] = [];
+      await attempt(key, calls);
+      expect(calls).toEqual([key]);
+    });
+
+    it('frees the key when the attempt outlived its request (deadline passed), so a retry is not kept waiting', async () => {
+      const key = freshKey();
+      expect(await replayOrClaimKey(t.db, call(key, 5))).toBeNull();
+      const overdue = { requestId: 'idem-test', logger: pino({ level: 'silent' }), sqlStatements: 0, deadline: Date.now() - 1 };
+      await releaseKeyClaim(t.db.forRequest(overdue), call(key, 5));
+      expect(await replayOrClaimKey(t.db, call(key, 5), 100)).toBeNull();
+    });
+
+    it('answers IDEMPOTENCY_KEY_IN_PROGRESS when the attempt in flight takes too long, and takes over a stale claim', async () => {
+      const key = freshKey();
+      expect(await replayOrClaimKey(t.db, call(key, 5))).toBeNull();
+      expect(userErrorCodes(await replayOrClaimKey(t.db, call(key, 5), 100).catch((e: unknown) => e))).toEqual(['IDEMPOTENCY_KEY_IN_PROGRESS']);
+      // a claim left by a crashed attempt goes stale
+      await t.db.query(`UPDATE ${SCHEMA}.idempotency_claims SET claimed_at = now() - interval '1 minute' WHERE key = $1`, [key]);
+      expect(await replayOrClaimKey(t.db, call(key, 5), 100)).toBeNull();
+    });
+
+    it('replays a committed answer, and refuses another request under the key', async () => {
+      const key = freshKey();
+      const first = await idempotent(t.db, call(key, 5), effect(key, 5));
+      expect(await replayOrClaimKey(t.db, call(key, 5))).toEqual({ replayed: true, response: first.response });
+      expect(userErrorCodes(await replayOrClaimKey(t.db, call(key, 6)).catch((e: unknown) => e))).toEqual(['IDEMPOTENCY_KEY_REUSED']);
+    });
+  });
 
   it('replays the first response for the same key and request, with one effect', async () => {
     const key = freshKey();

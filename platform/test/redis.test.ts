@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import type Redis from 'ioredis';
-import pino, { type Logger } from 'pino';
 import { keyValueFallbacks } from '../src/metrics';
 import {
   createKeyValue,
@@ -15,6 +14,7 @@ import {
   type KeyValue,
 } from '../src/redis';
 import { freePort, TEST_REDIS_URL } from '../src/testing';
+import { capturedLogger } from '../src/testing/logs';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -44,10 +44,12 @@ async function redisHarness(): Promise<Harness> {
   };
 }
 
-describe.each<[string, () => Promise<Harness>]>([
+const harnesses: [string, () => Promise<Harness>][] = [
   ['memory', memoryHarness],
   ['redis', redisHarness],
-])('%s key-value', (kind, make) => {
+];
+
+describe.each(harnesses)('%s key-value', (kind, make) => {
   let h: Harness;
 
   beforeAll(async () => {
@@ -76,14 +78,6 @@ describe.each<[string, () => Promise<Harness>]>([
       await h.kv.cache.del('c:b');
       await expect(h.kv.cache.get('c:b')).resolves.toBeNull();
     });
-
-    it('forgets a value after its TTL', async () => {
-      await h.kv.cache.set('c:ttl', 'short', 1);
-      await h.kv.cache.set('c:long', 'long', 60);
-      await sleep(1150);
-      await expect(h.kv.cache.get('c:ttl')).resolves.toBeNull();
-      await expect(h.kv.cache.get('c:long')).resolves.toBe('long');
-    });
   });
 
   describe('rate limiter', () => {
@@ -108,18 +102,42 @@ describe.each<[string, () => Promise<Harness>]>([
       expect((await h.kv.rateLimiter.hit('rl:c', 1, 60)).allowed).toBe(true);
     });
 
-    it('opens a new window when the old one ends', async () => {
-      expect((await h.kv.rateLimiter.hit('rl:w', 1, 1)).allowed).toBe(true);
-      expect((await h.kv.rateLimiter.hit('rl:w', 1, 1)).allowed).toBe(false);
-      await sleep(1150);
-      expect((await h.kv.rateLimiter.hit('rl:w', 1, 1)).allowed).toBe(true);
-    });
-
     it('lets exactly `limit` of many concurrent hits through', async () => {
       const decisions = await Promise.all(Array.from({ length: 25 }, () => h.kv.rateLimiter.hit('rl:burst', 5, 60)));
       expect(decisions.filter((d) => d.allowed)).toHaveLength(5);
     });
   });
+});
+
+// Each waits out a TTL or window of one second (the shortest there is): the four wait side by side.
+describe('expiry', () => {
+  async function withHarness(make: () => Promise<Harness>, check: (h: Harness) => Promise<void>): Promise<void> {
+    const h = await make();
+    try {
+      await check(h);
+    } finally {
+      await h.close();
+    }
+  }
+
+  it.concurrent.each(harnesses)('%s cache forgets a value after its TTL', (_kind, make) =>
+    withHarness(make, async (h) => {
+      await h.kv.cache.set('c:ttl', 'short', 1);
+      await h.kv.cache.set('c:long', 'long', 60);
+      await sleep(1150);
+      await expect(h.kv.cache.get('c:ttl')).resolves.toBeNull();
+      await expect(h.kv.cache.get('c:long')).resolves.toBe('long');
+    }),
+  );
+
+  it.concurrent.each(harnesses)('%s rate limiter opens a new window when the old one ends', (_kind, make) =>
+    withHarness(make, async (h) => {
+      expect((await h.kv.rateLimiter.hit('rl:w', 1, 1)).allowed).toBe(true);
+      expect((await h.kv.rateLimiter.hit('rl:w', 1, 1)).allowed).toBe(false);
+      await sleep(1150);
+      expect((await h.kv.rateLimiter.hit('rl:w', 1, 1)).allowed).toBe(true);
+    }),
+  );
 });
 
 describe('redis key-value prefixes', () => {
@@ -139,10 +157,6 @@ describe('redis key-value prefixes', () => {
 });
 
 /** A logger whose JSON lines a test can read. */
-function capturedLogger(): { logger: Logger; lines: Record<string, unknown>[] } {
-  const lines: Record<string, unknown>[] = [];
-  return { logger: pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) }), lines };
-}
 
 
 async function fallbackCount(operation: string): Promise<number> {

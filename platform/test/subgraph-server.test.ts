@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import type { ApolloServer } from '@apollo/server';
+import pino from 'pino';
 import { REQUEST_ID_HEADER, VIEWER_HEADER } from '../src/auth/viewer-header';
 import { Database } from '../src/db/database';
 import { Health } from '../src/health';
@@ -36,6 +38,28 @@ type Widget @key(fields: "id") {
 const SERVICE_QUERY = '{ _service { sdl } }';
 const ENTITIES_QUERY = '{ _entities(representations: [{ __typename: "Widget", id: "w1" }]) { ... on Widget { id name } } }';
 
+/** The log lines the subgraph under test writes (JSON), to assert what it logs and with which request id. */
+const logLines: Record<string, unknown>[] = [];
+/** How many request loggers (children) the service made. */
+let childLoggers = 0;
+const capturingLogger = () => {
+  const logger = pino(
+    { level: 'info', base: { service: 'tiny' } },
+    new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) logLines.push(JSON.parse(line) as Record<string, unknown>);
+        done();
+      },
+    }),
+  );
+  const child = logger.child.bind(logger);
+  logger.child = ((...args: Parameters<typeof child>) => {
+    childLoggers += 1;
+    return child(...args);
+  }) as typeof logger.child;
+  return logger;
+};
+
 describe('subgraph server', () => {
   let server: http.Server;
   let apollo: ApolloServer<SubgraphContext>;
@@ -52,7 +76,7 @@ describe('subgraph server', () => {
     ({ server, apollo } = await createSubgraphServer<unknown, unknown>({
       name: 'tiny',
       schemaFile,
-      logger: createLogger('tiny', 'silent'),
+      logger: capturingLogger(),
       internalSecret: TEST_INTERNAL_SECRET,
       viewerMaxAgeS: 60,
       // The tiny schema reads no tables: a pool that is never used.
@@ -151,6 +175,35 @@ describe('subgraph server', () => {
     const res = await postGraphQL(url, '{ boom }', {}, { ...signedHeaders(admin), [REQUEST_ID_HEADER]: 'req-boom-1' });
     expect(res.errors).toEqual([{ message: 'Internal server error', path: ['boom'], locations: [{ line: 1, column: 3 }], extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'req-boom-1' } }]);
     expect(JSON.stringify(res)).not.toContain('db-internal');
+    // logged with that request's id, though the error is formatted without any context (errorRequestPlugin)
+    expect(logLines.filter((l) => l.msg === 'internal error').map((l) => l.requestId)).toEqual(['req-boom-1']);
+  });
+
+  it('logs a refusal Apollo makes before any request starts (a batch body) as a client error, with its request id', async () => {
+    const res = await fetch(url, signedPost(admin, JSON.stringify([{ query: '{ whoami }' }]), { [REQUEST_ID_HEADER]: 'req-batch-1' }));
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('BAD_REQUEST');
+    expect(logLines.filter((l) => l.requestId === 'req-batch-1').map((l) => [l.level, l.msg, l.code])).toEqual([[30, 'client error', 'BAD_REQUEST']]);
+  });
+
+  it('logs a client error met inside a request once, with its request id', async () => {
+    const res = await postGraphQL(url, '{ nope }', {}, { ...signedHeaders(admin), [REQUEST_ID_HEADER]: 'req-nope-1' });
+    expect(res.status).toBe(400);
+    expect(logLines.filter((l) => l.requestId === 'req-nope-1').map((l) => [l.msg, l.code])).toEqual([['client error', 'GRAPHQL_VALIDATION_FAILED']]);
+  });
+
+  it('makes no request logger for a request that logs nothing, though Apollo clones its context', async () => {
+    const before = childLoggers;
+    const res = await postGraphQL(url, '{ whoami }', {}, signedHeaders(admin));
+    expect(res.errors).toBeUndefined();
+    expect(childLoggers).toBe(before);
+  });
+
+  it("answers without Cache-Control: Apollo's cache-control plugin, which hooks every field of every request, is off", async () => {
+    const res = await fetch(url, signedPost(admin, JSON.stringify({ query: '{ whoami }' })));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBeNull();
+    await res.text();
   });
 
   it('passes GraphQL validation errors through with their code', async () => {

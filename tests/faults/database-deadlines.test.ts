@@ -107,7 +107,11 @@ test('an exhausted pool: products answers /readyz with 503 within a second, nami
   let gatewayNotReady: Awaited<ReturnType<typeof readyz>>;
   try {
     // More reads waiting on the lock than products has connections (DB_POOL_MAX 10): the pool is exhausted.
-    reads = Promise.all(Array.from({ length: 14 }, () => send(graph.gatewayUrl, { query: AVAILABILITY, variables: { sku: TARGET.skuId, store: TARGET.storeId } })));
+    // Each read asks under an alias of its own: the gateway shares identical in-flight subgraph queries (coalescing;
+    // operation names are not sent to subgraphs), and these must each hold a connection of their own.
+    reads = Promise.all(
+      Array.from({ length: 14 }, (_, i) => send(graph.gatewayUrl, { query: AVAILABILITY.replace('sku(id:', `read${i}: sku(id:`), variables: { sku: TARGET.skuId, store: TARGET.storeId } })),
+    );
     await waitUntil(
       async () => (await database.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`))[0]!.n >= 10,
       10_000,

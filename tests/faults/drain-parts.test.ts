@@ -16,10 +16,22 @@ interface Answer {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function serve(): Promise<{ server: http.Server; port: number; never: Set<http.ServerResponse> }> {
+/** Polls every 5 ms until `check` holds (a request has reached the server), for at most 10 s. */
+async function until(check: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(5);
+  }
+}
+
+async function serve(): Promise<{ server: http.Server; port: number; never: Set<http.ServerResponse>; arrived: string[] }> {
   const never = new Set<http.ServerResponse>();
+  /** The path of every request the server has begun to handle. */
+  const arrived: string[] = [];
   const server = trackRequests(
     http.createServer((req, res) => {
+      arrived.push(req.url ?? '');
       if (req.url === '/slow') return void setTimeout(() => res.end('slow'), 300);
       if (req.url === '/stream') {
         res.writeHead(200, { 'content-type': 'text/plain' });
@@ -31,7 +43,7 @@ async function serve(): Promise<{ server: http.Server; port: number; never: Set<
     }),
   );
   server.keepAliveTimeout = 65_000;
-  return { server, port: await listen(server, 0, '127.0.0.1'), never };
+  return { server, port: await listen(server, 0, '127.0.0.1'), never, arrived };
 }
 
 function get(port: number, path: string, agent: http.Agent): { answer: Promise<Answer>; socket: Promise<net.Socket> } {
@@ -61,7 +73,7 @@ const closedWithin = (socket: net.Socket, ms: number) =>
   });
 
 test('idle keep-alive connections close at once; requests in flight finish with Connection: close; nothing new is accepted', async () => {
-  const { server, port } = await serve();
+  const { server, port, arrived } = await serve();
   const agent = new http.Agent({ keepAlive: true });
   const idleAgent = new http.Agent({ keepAlive: true });
   const idle = get(port, '/fast', idleAgent);
@@ -69,7 +81,8 @@ test('idle keep-alive connections close at once; requests in flight finish with 
   const idleSocket = await idle.socket;
   const slow = get(port, '/slow', agent);
   const stream = get(port, '/stream', agent);
-  await sleep(50); // both are in flight; /stream has sent its headers (keep-alive) already
+  // Both are in flight; /stream has sent its headers (keep-alive) already.
+  await until(() => arrived.includes('/slow') && arrived.includes('/stream'), '/slow and /stream to reach the server');
 
   const drained = drainServer(server, 5000);
   expect(await closedWithin(idleSocket, 100)).toBe(true);
@@ -99,7 +112,7 @@ test('only the deadline cuts a request that does not finish', async () => {
   const { server, port, never } = await serve();
   const agent = new http.Agent({ keepAlive: true });
   const hanging = get(port, '/never', agent);
-  await sleep(50);
+  await until(() => never.size === 1, '/never to reach the server');
   const started = Date.now();
   const result = await drainServer(server, 300);
   expect(Date.now() - started).toBeGreaterThanOrEqual(290);

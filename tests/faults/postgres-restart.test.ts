@@ -77,6 +77,8 @@ test('a restart mid-load loses no acknowledged write and commits no refused one'
   expect(failed.filter((s) => s.status !== 503 || s.codes.length === 0 || s.codes.some((c) => c !== 'SERVICE_UNAVAILABLE') || retryable(s).some((r) => r !== true))).toEqual([]);
   // The outage is logged once as it starts and once as it ends (JSON lines), not once per failed query.
   expect(graph.logLines('products', /internal error/)).toEqual([]);
-  expect(graph.logLines('products', /^database unreachable$/).length).toBe(1);
-  expect(graph.logLines('products', /^database reachable again$/).length).toBe(1);
+  // A straggler of the restart (a statement answered as the server shut down, a connect sent while it started)
+  // is no second outage. A failure here prints the lines, with their causes.
+  const outageLines = graph.logLines('products', /^database (unreachable|reachable again)$/);
+  expect(outageLines).toEqual([expect.objectContaining({ msg: 'database unreachable' }), expect.objectContaining({ msg: 'database reachable again' })]);
 }, 120_000);

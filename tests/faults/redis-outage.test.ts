@@ -1,4 +1,4 @@
-// Redis down for 20 s under anonymous reads of the public graph: Redis is an accelerator, not a single point of
+// Redis down for 10 s under anonymous reads of the public graph: Redis is an accelerator, not a single point of
 // failure. The gateway's rate limiter falls back to in-process limits (logged once), every read answers 200 with
 // data and quickly, no service restarts, and once Redis is back (empty) events flow again.
 import { createTestDatabase, type TestDatabase } from '@retail/platform/testing';
@@ -26,14 +26,16 @@ const READS = [
   `{ stores(first: 5, filter: { brandId: "brand-lng" }) { edges { node { id name } } } }`,
   `{ products(filter: { brandId: "brand-lng", category: "内衣", query: "文胸" }, first: 10) { totalCount edges { node { title } } } }`,
 ];
-const OUTAGE_MS = 20_000;
+// Long enough for about ten reconnect attempts of every client (their backoff tops out at 1 s,
+// REDIS_CLIENT_OPTIONS in platform/src/redis.ts): each outage must still be logged once, not once per attempt.
+const OUTAGE_MS = 10_000;
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 }
 
-test('Redis down 20 s: every anonymous read answers 200 with data, quickly; events flow again afterwards', async () => {
+test('Redis down 10 s: every anonymous read answers 200 with data, quickly; events flow again afterwards', async () => {
   const load = startLoad(2, (i) => send(graph.gatewayUrl, { query: READS[i % READS.length] }, {}, 10_000), 60_000);
   await waitUntil(() => count(load.samples, 'ok') >= 20, 15_000, 'reads before the outage');
   await redis.kill();
@@ -57,8 +59,15 @@ test('Redis down 20 s: every anonymous read answers 200 with data, quickly; even
   // Said once, with the cause, and once when it was over: no trace per reconnect attempt.
   expect(graph.logLines('gateway', /rate limits and caches fall back to in-process/)).toHaveLength(1);
   expect(graph.logLines('gateway', /rate limits and caches back on redis/)).toHaveLength(1);
-  expect(graph.logLines('gateway', /redis connection lost/).map((l) => String(l.cause))).toEqual([expect.stringMatching(/ECONNRESET|ECONNREFUSED|closed/)]);
+  // Once per Redis connection of the gateway (rate limits; the response cache and its event consumers), with the cause:
+  // how a killed server shows up depends on whether a write raced the close (EPIPE) or a read saw it (ECONNRESET).
+  const lost = graph.logLines('gateway', /redis connection lost/);
+  expect(lost.filter((l) => l.client === 'keyvalue').map((l) => String(l.cause))).toEqual([expect.stringMatching(/ECONNRESET|ECONNREFUSED|EPIPE|closed/)]);
+  expect(new Set(lost.map((l) => l.client)).size).toBe(lost.length);
   for (const s of Object.values(graph.services)) expect([s.name, s.output.includes('Unhandled error event')]).toEqual([s.name, false]);
+  // products' consumer logs its recovery at its first fetch after reconnecting (backoff up to 1 s), which may come
+  // after the reads above: wait for the line, then count.
+  await waitUntil(() => graph.logLines('products', /event consumer making progress again/).length > 0, 10_000, "products' consumer to make progress again");
   expect(graph.logLines('products', /event consumer (still )?cannot make progress/)).toHaveLength(1);
   expect(graph.logLines('products', /event consumer making progress again/)).toHaveLength(1);
 

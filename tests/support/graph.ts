@@ -19,6 +19,11 @@ export interface TestGraph {
   gateway: RunningGateway;
   /** A GraphQL request through the gateway, with a bearer token when given. */
   query<D = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GqlResponse<D>>;
+  /**
+   * Another gateway in front of the same subgraphs (a replica; `env` adds to the first one's settings, e.g.
+   * REDIS_URL), stopped with the graph. The gateways read the subgraphs' event streams.
+   */
+  startGateway(env?: Record<string, string>, opts?: { now?: () => number }): Promise<{ gateway: RunningGateway; url: string }>;
   stopSubgraph(name: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -41,16 +46,22 @@ export async function startTestGraph(opts: { gatewayEnv?: Record<string, string>
   }
   const env: Record<string, string> = {};
   for (const [name, sg] of Object.entries(subgraphs)) env[`SUBGRAPH_URL_${name.toUpperCase()}`] = `http://127.0.0.1:${sg.port}/graphql`;
-  const gwConfig = parseConfig(gatewayConfigShape, {
-    INTERNAL_SECRET: TEST_INTERNAL_SECRET,
-    JWT_SECRET: TEST_JWT_SECRET,
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    NODE_ENV: 'test',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    ...opts.gatewayEnv,
-  });
-  const gateway = await startGateway(gwConfig, { env, logger: createLogger('gateway', gwConfig.LOG_LEVEL) });
+  const replicas: RunningGateway[] = [];
+  const launchGateway = async (extra: Record<string, string> = {}, gatewayOpts: { now?: () => number } = {}) => {
+    const gwConfig = parseConfig(gatewayConfigShape, {
+      INTERNAL_SECRET: TEST_INTERNAL_SECRET,
+      JWT_SECRET: TEST_JWT_SECRET,
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      NODE_ENV: 'test',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      EVENT_STREAM_PREFIX: config.EVENT_STREAM_PREFIX,
+      ...opts.gatewayEnv,
+      ...extra,
+    });
+    return startGateway(gwConfig, { env, logger: createLogger('gateway', gwConfig.LOG_LEVEL), now: gatewayOpts.now });
+  };
+  const gateway = await launchGateway();
   const gatewayUrl = `http://127.0.0.1:${gateway.port}/graphql`;
   const stopped = new Set<string>();
   const stopSubgraph = async (name: string) => {
@@ -67,7 +78,13 @@ export async function startTestGraph(opts: { gatewayEnv?: Record<string, string>
     gateway,
     query: (q, variables = {}, token) => postGraphQL(gatewayUrl, q, variables, token ? { authorization: `Bearer ${token}` } : {}),
     stopSubgraph,
+    async startGateway(extra, gatewayOpts) {
+      const replica = await launchGateway(extra, gatewayOpts);
+      replicas.push(replica);
+      return { gateway: replica, url: `http://127.0.0.1:${replica.port}/graphql` };
+    },
     async close() {
+      for (const replica of replicas) await replica.stop();
       await graph.gateway.stop(); // the test may have swapped in another gateway
       for (const name of Object.keys(subgraphs)) await stopSubgraph(name);
       await database.drop();

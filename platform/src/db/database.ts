@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { currentRequest } from '../context';
+import type { RequestState } from '../context';
 import { sqlStatements } from '../metrics';
 import { OutageLog } from '../outage-log';
 
@@ -14,6 +14,14 @@ export interface Queryable {
 
 export interface Transaction extends Queryable {
   readonly inTransaction: true;
+}
+
+/** Transactions that appended to an outbox (markOutboxWrite): their COMMIT tells the relay (onOutboxCommitted). */
+const outboxWrites = new WeakSet<Transaction>();
+
+/** Called by appendToOutbox: when this transaction commits, the outbox relay of this process looks at once. */
+export function markOutboxWrite(tx: Transaction): void {
+  outboxWrites.add(tx);
 }
 
 /**
@@ -112,9 +120,15 @@ function reasonOf(e: unknown): string {
   return typeof code === 'string' ? code : (databaseTrouble(e) ?? 'error');
 }
 
+/** What the views of one Database share besides its pool: when a statement last timed out. */
+interface SharedState {
+  lastTimeoutAt: number;
+}
+
 /**
  * The pg Pool for one service. Counts every statement (per request and in metrics) and runs
- * transactions on one client. A transaction must not call another service: on the embedded
+ * transactions on one client. A request works through its own view, `forRequest(state)`: the same pool, its
+ * statements counted in its RequestState and bounded by its deadline. A transaction must not call another service: on the embedded
  * PGlite it holds the whole database until it commits.
  *
  * Deadlines (docs/architecture.md §3): waiting for a connection is bounded (connectTimeoutMs, and the
@@ -136,7 +150,13 @@ export class Database implements Queryable {
   readonly connectTimeoutMs: number;
   private readonly unreachable: OutageLog;
   private readonly timingOut: OutageLog;
-  private lastTimeoutAt = Number.NEGATIVE_INFINITY;
+  private readonly shared: SharedState = { lastTimeoutAt: Number.NEGATIVE_INFINITY };
+  /** sql_statements_total of this service, its label bound once. */
+  private readonly statements: ReturnType<typeof sqlStatements.labels>;
+  /** Told after a COMMIT of outbox rows, on this Database or any of its request views (shared through the prototype). */
+  private readonly outboxListeners: (() => void)[] = [];
+  /** The request this view works for (forRequest); undefined on the Database itself (background work, setup). */
+  readonly request: RequestState | undefined = undefined;
 
   constructor(opts: DatabaseOptions) {
     this.service = opts.service;
@@ -153,6 +173,7 @@ export class Database implements Queryable {
       if (this.lockTimeoutMs > 0) config.lock_timeout = this.lockTimeout(this.statementTimeoutMs);
     }
     this.pool = new pg.Pool(config);
+    this.statements = sqlStatements.labels({ service: opts.service });
     const fields = { service: opts.service };
     this.unreachable = new OutageLog({
       logger: opts.logger,
@@ -168,22 +189,35 @@ export class Database implements Queryable {
     this.pool.on('error', (e) => void this.failed(e));
   }
 
-  private count(): void {
-    sqlStatements.inc({ service: this.service });
-    const state = currentRequest();
-    if (state) state.sqlStatements += 1;
+  /**
+   * This Database for one request: the same pool, settings and logs, with the request's statements counted in
+   * `state.sqlStatements` and bounded by `state.deadline`. Made per request (a subgraph's context), so cheap:
+   * an object whose prototype is this Database.
+   */
+  forRequest(state: RequestState): Database {
+    const view = Object.create(this) as Database;
+    Object.defineProperty(view, 'request', { value: state, enumerable: true });
+    return view;
   }
 
-  /** Records a failure (for the once-per-state-change log) and marks it as the database's. */
-  private failed(e: unknown): unknown {
+  private count(): void {
+    this.statements.inc();
+    if (this.request) this.request.sqlStatements += 1;
+  }
+
+  /**
+   * Records a failure (for the once-per-state-change log) and marks it as the database's. `startedAt`: when the
+   * attempt began (see OutageLog): a restart's stragglers must not log it as a second outage.
+   */
+  private failed(e: unknown, startedAt?: number): unknown {
     if (typeof e === 'object' && e !== null) {
       if (fromDatabase.has(e)) return e; // recorded already (it passed through two layers)
       fromDatabase.add(e);
     }
     const trouble = databaseTrouble(e);
-    if (trouble === 'unreachable') this.unreachable.failure(e, this.poolState());
+    if (trouble === 'unreachable') this.unreachable.failure(e, this.poolState(), startedAt);
     else if (trouble === 'timeout') {
-      this.lastTimeoutAt = Date.now();
+      this.shared.lastTimeoutAt = Date.now();
       this.timingOut.failure(e, this.poolState());
     }
     return e;
@@ -193,9 +227,9 @@ export class Database implements Queryable {
    * Any success shows the database is reachable. Timeouts hit some statements while others succeed (a locked
    * table, a slow query): they count as over only after TIMEOUTS_QUIET_MS without one.
    */
-  private succeeded(): void {
-    this.unreachable.success();
-    if (Date.now() - this.lastTimeoutAt >= TIMEOUTS_QUIET_MS) this.timingOut.success();
+  private succeeded(startedAt: number): void {
+    this.unreachable.success({}, startedAt);
+    if (Date.now() - this.shared.lastTimeoutAt >= TIMEOUTS_QUIET_MS) this.timingOut.success();
   }
 
   private poolState() {
@@ -213,7 +247,7 @@ export class Database implements Queryable {
   }
 
   private requestDeadline(): number | undefined {
-    return currentRequest()?.deadline;
+    return this.request?.deadline;
   }
 
   private checkDeadline(deadline: number | undefined, before: string): void {
@@ -228,13 +262,14 @@ export class Database implements Queryable {
    */
   private async acquire(deadline: number | undefined, maxWaitMs = Infinity): Promise<pg.PoolClient> {
     this.checkDeadline(deadline, 'a connection was free');
-    const waitMs = Math.min(maxWaitMs, deadline === undefined ? Infinity : deadline - Date.now());
+    const startedAt = Date.now();
+    const waitMs = Math.min(maxWaitMs, deadline === undefined ? Infinity : deadline - startedAt);
     const connecting = this.pool.connect();
     if (!(waitMs < (this.poolWaitMs || Infinity))) {
       try {
         return await connecting;
       } catch (e) {
-        throw this.failed(e);
+        throw this.failed(e, startedAt);
       }
     }
     let timer: NodeJS.Timeout | undefined;
@@ -245,7 +280,7 @@ export class Database implements Queryable {
     try {
       got = await Promise.race([connecting, gaveUp]);
     } catch (e) {
-      throw this.failed(e);
+      throw this.failed(e, startedAt);
     } finally {
       clearTimeout(timer);
     }
@@ -263,15 +298,17 @@ export class Database implements Queryable {
       broken = true;
     };
     client.on('error', onError);
+    let sentAt: number | undefined;
     try {
       this.checkDeadline(deadline, 'the statement');
       this.count();
+      sentAt = Date.now();
       const res = await client.query(text, params as unknown[]);
-      this.succeeded();
+      this.succeeded(sentAt);
       return res.rows as R[];
     } catch (e) {
       if (!(e instanceof DatabaseTimeoutError) && connectionBroken(e)) broken = true;
-      throw this.failed(e);
+      throw this.failed(e, sentAt);
     } finally {
       client.off('error', onError);
       client.release(broken);
@@ -298,11 +335,13 @@ export class Database implements Queryable {
       broken = true;
     };
     client.on('error', onError);
+    let sentAt = Date.now();
     const run = async (text: string, params?: unknown[]) => {
+      sentAt = Date.now();
       try {
         return await client.query(text, params);
       } catch (e) {
-        throw this.failed(e);
+        throw this.failed(e, sentAt);
       }
     };
     const tx: Transaction = {
@@ -322,7 +361,8 @@ export class Database implements Queryable {
       this.checkDeadline(deadline, 'COMMIT');
       this.count();
       await run('COMMIT');
-      this.succeeded();
+      this.succeeded(sentAt);
+      if (outboxWrites.has(tx)) for (const listener of this.outboxListeners) listener();
       return out;
     } catch (e) {
       try {
@@ -335,6 +375,15 @@ export class Database implements Queryable {
       client.off('error', onError);
       client.release(broken);
     }
+  }
+
+  /** `listener` runs after every COMMIT that appended to an outbox through this Database (the relay's wake-up). */
+  onOutboxCommitted(listener: () => void): () => void {
+    this.outboxListeners.push(listener);
+    return () => {
+      const i = this.outboxListeners.indexOf(listener);
+      if (i >= 0) this.outboxListeners.splice(i, 1);
+    };
   }
 
   /**
@@ -364,13 +413,14 @@ export class Database implements Queryable {
       broken = true;
     };
     client.on('error', onError);
+    const sentAt = Date.now();
     try {
       await client.query('SELECT 1');
-      this.succeeded();
+      this.succeeded(sentAt);
       return true;
     } catch (e) {
       broken = true;
-      this.failed(e);
+      this.failed(e, sentAt);
       return `the database does not answer (${reasonOf(e)})`;
     } finally {
       client.off('error', onError);

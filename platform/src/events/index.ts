@@ -6,3 +6,4 @@ export * from './redis-streams-transport';
 export * from './postgres-transport';
 export * from './create-event-transport';
 export * from './service-events';
+export * from './consumer-health';

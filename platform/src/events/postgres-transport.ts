@@ -80,7 +80,12 @@ export class PostgresTransport implements EventTransport {
     await this.db.query(`INSERT INTO ${this.s}.consumer_group (topic, group_name) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [topic, group]);
 
     const nap = new WakeableSleep();
-    const wake = nap.wake;
+    /** The last round found nothing and nothing was published here since: the next one asks first (hasWork). */
+    let wasIdle = false;
+    const wake = () => {
+      wasIdle = false;
+      nap.wake();
+    };
     this.wakeups.on(topic, wake);
     let delay = this.minPollMs;
     const idle = () => nap.sleep(delay);
@@ -89,7 +94,8 @@ export class PostgresTransport implements EventTransport {
       {
         next: async () => {
           nap.reset();
-          const claimed = await this.claim(topic, group, consumer, batchSize, visibilityMs);
+          const claimed = wasIdle && !(await this.hasWork(topic, group)) ? [] : await this.claim(topic, group, consumer, batchSize, visibilityMs);
+          wasIdle = claimed.length === 0;
           if (claimed.length > 0) {
             delay = this.minPollMs;
             return claimed.map(({ position, envelope }): Delivery => ({ envelope, ack: () => this.ack(topic, group, position) }));
@@ -112,6 +118,22 @@ export class PostgresTransport implements EventTransport {
     };
     this.subscriptions.add(sub);
     return sub;
+  }
+
+  /**
+   * Whether a claim would find anything (an event past the group's cursor, or an expired claim): one read, where
+   * a claim is a transaction of up to five round trips that locks the cursor row and so flushes the WAL at COMMIT
+   * even when it hands out nothing. An idle consumer polls with this.
+   */
+  private async hasWork(topic: string, group: string): Promise<boolean> {
+    const s = this.s;
+    const [row] = await this.db.query<{ work: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM ${s}.event_log e JOIN ${s}.consumer_group g ON g.topic = e.topic AND g.group_name = $2
+                       WHERE e.topic = $1 AND e.position > g.position)
+           OR EXISTS (SELECT 1 FROM ${s}.pending_delivery WHERE topic = $1 AND group_name = $2 AND claimed_until < now()) AS work`,
+      [topic, group],
+    );
+    return row?.work === true;
   }
 
   /** One short transaction: take over expired claims, then hand out the next new events. */

@@ -108,9 +108,52 @@ export async function startEmbeddedPostgresProcess(opts: { dataDir: string; port
   };
 }
 
+/** What a fresh data directory depends on: the installed PGlite's version and the code that creates it. */
+function pgliteTemplateKey(): string {
+  let dir = path.dirname(require.resolve('@electric-sql/pglite'));
+  while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
+  const version = (JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+  const code = crypto.createHash('sha256');
+  for (const file of ['embedded.ts', 'embedded-main.ts']) code.update(fs.readFileSync(path.join(__dirname, '../db', file)));
+  return `${version}-${code.digest('hex').slice(0, 12)}`;
+}
+
+let template: Promise<string> | undefined;
+
+/**
+ * A PGlite data directory as a first start leaves it (initdb, then a clean stop), made once per machine, PGlite
+ * version and embedded server code: initdb is most of an embedded boot (about 3 of 4 CPU seconds), so each test
+ * database starts from a copy. Test workers may make it at the same time; each builds in a directory of its own
+ * and renames it into place, and a rename that loses the race is dropped. A fresh DATA_DIR's own initdb is tested
+ * by tests/embedded-start.test.ts.
+ */
+function pgliteTemplate(): Promise<string> {
+  template ??= (async () => {
+    const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
+    const dir = path.join(os.tmpdir(), `retail-pglite-template-${uid}-${pgliteTemplateKey()}`);
+    if (fs.existsSync(dir)) return dir;
+    const building = fs.mkdtempSync(`${dir}.building-`);
+    try {
+      const server = await startEmbeddedPostgresProcess({ dataDir: building, port: await freePort() });
+      await server.stop();
+      fs.rmSync(path.join(building, 'run'), { recursive: true, force: true });
+      fs.renameSync(building, dir);
+    } catch (e) {
+      fs.rmSync(building, { recursive: true, force: true });
+      if (!fs.existsSync(dir)) throw e; // not a lost race
+    }
+    return dir;
+  })().catch((e: unknown) => {
+    template = undefined;
+    throw e;
+  });
+  return template;
+}
+
 /** A fresh embedded PGlite (temp dir, free port) served by pglite-socket in a child process. */
 export async function createTestEmbedded(service = 'test', port?: number, opts: { txIdleMs?: number } = {}): Promise<TestEmbedded> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglite-'));
+  fs.cpSync(path.join(await pgliteTemplate(), 'pglite'), path.join(dataDir, 'pglite'), { recursive: true });
   const server = await startEmbeddedPostgresProcess({ dataDir, port: port ?? (await freePort()), ...opts });
   const db = new Database({ url: server.url, service, max: 10, embedded: true });
   return {

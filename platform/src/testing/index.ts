@@ -4,3 +4,5 @@ export * from './config';
 export * from './metrics';
 export * from './subgraph-harness';
 export * from './stores-peer';
+export * from './forwarding-peers';
+export * from './logs';

@@ -25,6 +25,12 @@ export interface MemberRecord {
   joinGuideId: string | null;
   homeStoreId: string | null;
   guideId: string | null;
+  /** The member this one was merged into (mergeMembers); null for a member that stands. */
+  mergedInto: string | null;
+  /** YYYY-MM-DD; null when not given or erased. */
+  birthday: string | null;
+  /** When the member's personal data was erased (eraseMember): the record is an anonymous tombstone since. */
+  erasedAt: Date | null;
 }
 
 /** A member as registerMember writes it. */
@@ -42,6 +48,8 @@ export interface NewMember {
   joinGuideId: string | null;
   /** The store credited with the join becomes the home store (归属门店). */
   homeStoreId: string | null;
+  /** YYYY-MM-DD. */
+  birthday: string | null;
 }
 
 /** A channel account of a member (the OneID graph). */
@@ -66,10 +74,61 @@ export interface GuideAssignmentRecord {
   to: Date | null;
 }
 
-/** A guide as members knows it (a copy of the stores subgraph's facts, fed by stores.guide.changed). */
-export interface GuideEntry {
-  guideId: string;
+/** A guide as members knows it (a copy of the stores subgraph's facts, fed by stores.guide.changed: repo/guide-directory.ts). */
+export type { GuideEntry } from '@retail/platform';
+
+/** A tag (标签) of a brand's members. */
+export interface TagRecord {
+  id: string;
   brandId: string;
+  name: string;
+  createdAt: Date;
+}
+
+export type TierChangeReason = 'JOINED' | 'EVALUATED' | 'RULES_CHANGED';
+
+/** A tier with its thresholds within the brand's window (null: no such threshold; the entry tier has none). */
+export interface TierThresholdRecord extends TierRecord {
+  minSpendFen: number | null;
+  minPointsEarned: number | null;
+}
+
+/** A brand's tier rules (会员等级规则). */
+export interface TierRulesRecord {
+  brandId: string;
+  windowDays: number;
+  /** The currency of the spend thresholds; null when no tier sets one. */
+  currency: string | null;
+  tiers: TierThresholdRecord[];
+  updatedAt: Date;
+}
+
+/** One change of a member's tier and what the decision saw (null for JOINED). */
+export interface TierChangeRecord {
+  memberId: string;
+  from: TierRecord | null;
+  to: TierRecord;
+  reason: TierChangeReason;
+  at: Date;
+  spendFen: number | null;
+  currency: string | null;
+  pointsEarned: number | null;
+  windowDays: number | null;
+}
+
+/** A rate with its parts (Ratio). */
+export interface RatioRecord {
+  numerator: number;
+  denominator: number;
+  /** numerator / denominator; null when the denominator is 0. */
+  rate: number | null;
+}
+
+/** Membership metrics of one store over a period (StoreMemberMetrics). */
+export interface StoreMemberMetricsRecord {
   storeId: string;
-  status: GuideStatus;
+  newMembers: number;
+  nonMemberJoinRate: RatioRecord;
+  historicalMemberOnlineRate: RatioRecord;
+  dormantReactivationRate: RatioRecord;
 }

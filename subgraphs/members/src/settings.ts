@@ -1,4 +1,4 @@
-import { secretSetting, type SettingsOf } from '@retail/platform';
+import { accountRefKeySetting, secretSetting, type SettingsOf } from '@retail/platform';
 
 /** members' own settings beside every subgraph's (docs/adding-a-subgraph.md, "Settings"). */
 export const MEMBERS_SETTINGS = {
@@ -8,6 +8,11 @@ export const MEMBERS_SETTINGS = {
    * short or development value; changing it makes the stored numbers unreadable and their hashes unmatched.
    */
   MEMBER_DATA_KEY: secretSetting('dev-member-data-key-change-me'),
+  /**
+   * The key of the channel-account refs members.member.erased carries instead of the erased member's account ids
+   * (platform/src/account-ref.ts); the same value as channels'.
+   */
+  ACCOUNT_REF_KEY: accountRefKeySetting(),
 };
 
 export type MembersSettings = SettingsOf<typeof MEMBERS_SETTINGS>;

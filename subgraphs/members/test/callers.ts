@@ -22,4 +22,9 @@ export const as = {
   /** Member mem-lng-0001 acting for herself. */
   lngMember1: { role: 'MEMBER', brandId: 'brand-lng', memberId: 'mem-lng-0001' },
   partner: { role: 'PARTNER', partnerBrandId: 'brand-csm' },
+  /** Callers holding the members:merge scope (mergeMembers needs it, and a brand admin or the platform besides). */
+  lngAdminMerger: { role: 'BRAND_ADMIN', brandId: 'brand-lng', scopes: ['members:merge'] },
+  csmAdminMerger: { role: 'BRAND_ADMIN', brandId: 'brand-csm', scopes: ['members:merge'] },
+  lngFranchiseeAMerger: { role: 'FRANCHISEE', brandId: 'brand-lng', franchiseeId: 'fr-lng-a', scopes: ['members:merge'] },
+  lngGuide031Merger: { role: 'GUIDE', brandId: 'brand-lng', storeId: 'store-lng-03', guideId: 'gd-lng-03-1', scopes: ['members:merge'] },
 } satisfies Record<string, TestViewer>;

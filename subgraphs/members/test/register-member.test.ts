@@ -1,15 +1,16 @@
 import { parseConfig } from '@retail/platform';
-import { errorCodes, startSubgraphForTest, storeOperatorsPeer, type SubgraphHarness, type TestViewer } from '@retail/platform/testing';
-import { DEMO_STORES } from '@retail/stores/demo';
-import { applyGuideChanged, MEMBERS_SETTINGS, membersSubgraph } from '../src';
-import { DEMO_DIRECTORY_AS_OF, DEMO_IDENTITIES, DEMO_MEMBERS } from '../src/demo/data';
+import { errorCodes, type SubgraphHarness, type TestViewer } from '@retail/platform/testing';
+import { GUIDE_DIRECTORY, MEMBERS_SETTINGS, membersSubgraph } from '../src';
+import { DEMO_IDENTITIES, DEMO_MEMBERS } from '../src/demo/data';
 import { memberDataKey } from '../src/domain/member-data-key';
 import { as } from './callers';
+import { demoStoresPeer, startMembers, type UserError } from './members-under-test';
+import { STORE_DIRECTORY } from '../src/repo/store-directory';
 
 let h: SubgraphHarness;
-const stores = storeOperatorsPeer(DEMO_STORES, DEMO_DIRECTORY_AS_OF);
+const stores = demoStoresPeer();
 beforeAll(async () => {
-  h = await startSubgraphForTest(membersSubgraph, { peers: stores.peers });
+  h = await startMembers(stores);
 });
 afterAll(async () => {
   await h?.close();
@@ -17,11 +18,6 @@ afterAll(async () => {
 
 /** The keys the subgraph under test runs with (its settings from this process's environment, as in the harness). */
 const keys = memberDataKey(parseConfig(MEMBERS_SETTINGS, process.env));
-
-interface UserError {
-  code: string;
-  field: string[] | null;
-}
 
 interface MemberOut {
   id: string;
@@ -164,10 +160,11 @@ describe('registerMember (入会)', () => {
 
   it('shares the demo OneIDs between the brands for the same people', async () => {
     type Page = { members: { edges: { node: { id: string; oneId: string; phoneMasked: string } }[] } };
-    const list = (brandId: string) => h.data<Page>(as.platform, `query($b: ID!) { members(first: 100, filter: { brandId: $b, joinedTo: "2025-01-01T00:00:00Z" }) { edges { node { id oneId phoneMasked } } } }`, { b: brandId });
+    const list = (brandId: string) => h.data<Page>(as.platform, `query($b: ID!) { members(first: 100, filter: { brandId: $b, joinedTo: "2023-09-01T00:00:00Z" }) { edges { node { id oneId phoneMasked } } } }`, { b: brandId });
     const lngByOneId = new Map((await list('brand-lng')).members.edges.map((e) => [e.node.oneId, e.node]));
     const shared = (await list('brand-csm')).members.edges.filter((e) => lngByOneId.has(e.node.oneId));
     expect(shared.map((e) => e.node.id).sort()).toEqual(DEMO_MEMBERS.filter((m) => m.brandId === 'brand-csm' && m.person <= 16).map((m) => m.id).sort());
+    expect(shared).toHaveLength(16);
     for (const e of shared) expect(lngByOneId.get(e.node.oneId)!.phoneMasked).toBe(e.node.phoneMasked);
   });
 
@@ -214,6 +211,23 @@ describe('registerMember (入会)', () => {
       const r = await register(as.platform, input(extra));
       expect([extra, r.userErrors.map((e) => [e.code, e.field?.join('.')])]).toEqual([extra, [[code, field]]]);
     }
+  });
+
+  it('refuses joining at a CLOSED store (the directory keeps the status stores publishes), also for its operator', async () => {
+    const at = (viewer: TestViewer, storeId: string) => register(viewer, { brandId: 'brand-lng', phone: freshPhone(), identity: freshIdentity(), storeId });
+    // store-lng-10 is CLOSED in the demo; fr-lng-b operates it (its write is fenced by stores' answer, the status still counts).
+    for (const viewer of [as.lngAdmin, as.lngFranchiseeB]) {
+      expect((await at(viewer, 'store-lng-10')).userErrors.map((e) => [e.code, e.field?.join('.')])).toEqual([['STORE_CLOSED', 'input.storeId']]);
+    }
+    const changed = (status: string, updatedAt: string) =>
+      h.db.transaction((tx) => STORE_DIRECTORY.applyStoreChanged(tx, { id: 'store-lng-05', brandId: 'brand-lng', franchiseeId: 'fr-lng-direct', status, updatedAt }));
+    await changed('CLOSED', '2030-01-01T00:00:00Z');
+    expect(codes(await at(as.lngAdmin, 'store-lng-05'))).toEqual(['STORE_CLOSED']);
+    // A late, older event does not reopen it; a newer one does.
+    await changed('OPEN', '2029-01-01T00:00:00Z');
+    expect(codes(await at(as.lngAdmin, 'store-lng-05'))).toEqual(['STORE_CLOSED']);
+    await changed('OPEN', '2030-01-02T00:00:00Z');
+    expect(codes(await at(as.lngAdmin, 'store-lng-05'))).toEqual([]);
   });
 
   it('takes the store from the guide when only the guide is named', async () => {
@@ -282,16 +296,16 @@ describe('the guide directory (stores.guide.changed)', () => {
     const first = await register(as.lngAdmin, joined);
     expect(first.userErrors).toEqual([]);
     const guide = { id: 'gd-lng-07-2', brandId: 'brand-lng', storeId: 'store-lng-07', name: '吕佳琪', wecomUserId: 'LvJiaQi', joinedAt: '2023-11-11T01:00:00Z' };
-    await h.db.transaction((tx) => applyGuideChanged(tx, { ...guide, status: 'LEFT', leftAt: '2025-01-31T01:00:00Z' }));
+    await h.db.transaction((tx) => GUIDE_DIRECTORY.applyGuideChanged(tx, { ...guide, status: 'LEFT', leftAt: '2025-01-31T01:00:00Z' }));
     expect(codes(await register(as.lngAdmin, input()))).toEqual(['GUIDE_NOT_ACTIVE']);
     // A retry of the first join still returns its member: idempotency does not depend on what became of the guide.
     expect(await register(as.lngAdmin, joined)).toEqual({ ...first, alreadyMember: true });
-    await h.db.transaction((tx) => applyGuideChanged(tx, { ...guide, status: 'ACTIVE', leftAt: null }));
+    await h.db.transaction((tx) => GUIDE_DIRECTORY.applyGuideChanged(tx, { ...guide, status: 'ACTIVE', leftAt: null }));
     expect(codes(await register(as.lngAdmin, input()))).toEqual(['GUIDE_NOT_ACTIVE']);
   });
 
   it('learns of a guide hired after the demo', async () => {
-    await h.db.transaction((tx) => applyGuideChanged(tx, { id: 'gd-new-1', brandId: 'brand-lng', storeId: 'store-lng-09', status: 'ACTIVE' }));
+    await h.db.transaction((tx) => GUIDE_DIRECTORY.applyGuideChanged(tx, { id: 'gd-new-1', brandId: 'brand-lng', storeId: 'store-lng-09', status: 'ACTIVE' }));
     const r = await register(as.lngAdmin, { brandId: 'brand-lng', phone: freshPhone(), identity: freshIdentity(), guideId: 'gd-new-1' });
     expect(r.member).toMatchObject({ homeStore: { id: 'store-lng-09' }, guide: { id: 'gd-new-1' } });
   });

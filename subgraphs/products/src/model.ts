@@ -77,9 +77,15 @@ export const storeSkuKey = (k: StoreSku): string => `${k.storeId}\u0000${k.skuId
 
 export type ReservationStatus = 'HELD' | 'RELEASED' | 'CONSUMED' | 'EXPIRED';
 
-export interface ReservationLine {
+/** A SKU and a number of units, as reserveStock and a partial RETURN take them. */
+export interface StockLine {
   skuId: string;
   quantity: number;
+}
+
+export interface ReservationLine extends StockLine {
+  /** Units given back by partial RETURNs; the line holds quantity - returnedQuantity while HELD. */
+  returnedQuantity: number;
 }
 
 /** A stock reservation (预占) for one store-pickup order. */
@@ -91,4 +97,17 @@ export interface Reservation {
   lines: ReservationLine[];
   /** ISO 8601, UTC. */
   expiresAt: string | null;
+}
+
+/** What an order line needs of a SKU at a store (the internal sellableSkus query). */
+export interface SellableSkuRow {
+  skuId: string;
+  brandId: string;
+  productTitle: string;
+  attributes: SkuAttribute[];
+  /** SKU and product ACTIVE, and the store's brand sells it. */
+  sellable: boolean;
+  /** The store's own price when set, else the list price. */
+  priceFen: number;
+  currency: string;
 }

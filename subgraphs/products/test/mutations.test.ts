@@ -90,6 +90,17 @@ describe('upsertProduct', () => {
     expect(again.product!.status).toBe('ACTIVE');
   });
 
+  it('publishes products.catalog.changed with the product and its SKUs, in its transaction (none when refused)', async () => {
+    const events = async () => (await h.db.query<{ key: string; payload: Record<string, unknown> }>(`SELECT key, payload FROM products.outbox WHERE topic = 'products.catalog.changed' ORDER BY seq`)).map((r) => r);
+    const before = (await events()).length;
+    const created = (await upsert(as.lngAdmin, newProduct(['LNG-T9-A', 'LNG-T9-B'], { status: 'ACTIVE' }))).product!;
+    expect((await upsert(as.lngAdmin, { ...newProduct([]), productId: created.id, status: 'ACTIVE' })).userErrors).toEqual([{ code: 'INVALID_INPUT', field: ['input', 'skus'], message: expect.any(String) }]);
+    const published = (await events()).slice(before);
+    expect(published).toEqual([
+      { key: created.id, payload: { change: 'PRODUCT', brandId: 'brand-lng', productId: created.id, status: 'ACTIVE', skuIds: created.skus.map((s) => s.id), changedAt: expect.any(String) } },
+    ]);
+  });
+
   it('reports every validation fault with its field path', async () => {
     const out = await upsert(as.lngAdmin, {
       ...newProduct([]),
@@ -182,6 +193,23 @@ describe('setStorePrice', () => {
     }
     expect(errorCodes(await h.gql(as.anonymous, SET, { input: { storeId: 'store-lng-01', skuId, price: null } }))).toEqual(['UNAUTHENTICATED']);
     expect(await priceAt('store-lng-01', skuId)).toBe('259.00');
+  });
+
+  it('publishes products.catalog.changed with each price set or cleared, in its transaction (none when refused)', async () => {
+    const events = async () =>
+      (await h.db.query<{ key: string; payload: Record<string, unknown> }>(`SELECT key, payload FROM products.outbox WHERE topic = 'products.catalog.changed' AND key = $1 ORDER BY seq`, [skuId])).map((r) => ({
+        key: r.key,
+        payload: { ...r.payload, changedAt: typeof r.payload.changedAt },
+      }));
+    const before = (await events()).length;
+    await set(as.lngAdmin, { storeId: 'store-lng-02', skuId, price: { amount: '199', currency: 'CNY' } });
+    await set(as.lngAdmin, { storeId: 'store-lng-02', skuId, price: null });
+    expect((await set(as.lngAdmin, { storeId: 'store-lng-02', skuId, price: { amount: '1', currency: 'USD' } })).userErrors).toEqual([{ code: 'CURRENCY_MISMATCH', field: ['input', 'price', 'currency'] }]);
+    const common = { change: 'STORE_PRICE', brandId: 'brand-lng', productId: 'prd-lng-br-2402', skuId, storeId: 'store-lng-02', currency: 'CNY', changedAt: 'string' };
+    expect((await events()).slice(before)).toEqual([
+      { key: skuId, payload: { ...common, priceFen: 19900 } },
+      { key: skuId, payload: { ...common, priceFen: null } },
+    ]);
   });
 
   it('reports unknown stores and SKUs, other brands, currency mismatches and bad amounts', async () => {

@@ -71,6 +71,8 @@ export interface GuideRecord {
   status: GuideStatus;
   joinedAt: Date;
   leftAt: Date | null;
+  /** When the row last changed: the version the copies of stores.guide.changed order by. */
+  updatedAt: Date;
 }
 
-export type NewGuide = Omit<GuideRecord, 'status' | 'leftAt'>;
+export type NewGuide = Omit<GuideRecord, 'status' | 'leftAt' | 'updatedAt'>;

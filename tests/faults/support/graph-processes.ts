@@ -106,7 +106,10 @@ export async function startGraphProcesses(opts: GraphProcessOptions): Promise<Gr
     );
   };
   try {
-    for (const s of SUBGRAPHS) await launch(s.name);
+    // The subgraphs side by side (each only needs the database), then the gateway, which calls them.
+    const launched = await Promise.allSettled(SUBGRAPHS.map((s) => launch(s.name)));
+    const failed = launched.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
     await launch('gateway');
   } catch (e) {
     for (const s of Object.values(services)) s.proc.kill('SIGKILL');

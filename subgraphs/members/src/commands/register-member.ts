@@ -1,22 +1,26 @@
 import { InputCheck, isUniqueViolation, newId, operatorBeforeWrite, UserErrorException } from '@retail/platform';
 import { channelIdentity, mobileNumber, type ChannelIdentityInput } from '../domain/identity';
+import { birthday } from '../domain/birthday';
 import { memberDataKey } from '../domain/member-data-key';
 import { assertGuideBindable, assertJoinPlace, assertMayRegister, joinPlace } from '../domain/permissions';
 import { maskMobile } from '../domain/phone';
 import type { MembersContext } from '../loaders';
 import type { MemberRecord } from '../model';
 import { bindGuide } from '../repo/guide-assignments';
-import { guideEntry } from '../repo/guide-directory';
+import { GUIDE_DIRECTORY } from '../repo/guide-directory';
 import { insertIdentity } from '../repo/identities';
 import { insertMember, knownOneId, lockRegistration, memberIdByIdentity, memberIdByPhone, membersByIds } from '../repo/members';
+import { survivorIdOf } from '../repo/merges';
 import { STORE_DIRECTORY } from '../repo/store-directory';
-import { entryTier } from '../repo/tiers';
+import { entryTier, recordJoinedTier } from '../repo/tiers';
 
 export interface RegisterMemberInput {
   brandId: string;
   phone: string;
   identity: ChannelIdentityInput;
   displayName?: string | null;
+  /** YYYY-MM-DD. */
+  birthday?: string | null;
   storeId?: string | null;
   guideId?: string | null;
 }
@@ -37,11 +41,12 @@ export async function registerMember(ctx: MembersContext, input: RegisterMemberI
   const mobile = mobileNumber(check, input.phone, ['input', 'phone']);
   const identity = channelIdentity(check, input.identity, ['input', 'identity']);
   const displayName = check.optionalText(input.displayName, ['input', 'displayName'], 50);
+  const birthdayDate = birthday(check, input.birthday, ['input', 'birthday']);
   check.done();
   assertMayRegister(scope, brandId);
 
   const place = joinPlace(scope, { storeId: input.storeId ?? null, guideId: input.guideId ?? null });
-  const guide = place.guideId === null ? null : await guideEntry(ctx.db, place.guideId);
+  const guide = place.guideId === null ? null : await GUIDE_DIRECTORY.byId(ctx.db, place.guideId);
   const storeId = place.storeId ?? guide?.storeId ?? null;
   // A franchisee's registration is fenced by the store's operator now, not by a directory that may lag (docs/architecture.md §6).
   const operator = storeId === null ? null : await operatorBeforeWrite(ctx, storeId);
@@ -57,7 +62,9 @@ export async function registerMember(ctx: MembersContext, input: RegisterMemberI
       if (!tier) throw UserErrorException.notFound('brand', ['input', 'brandId']);
 
       await lockRegistration(tx, [JSON.stringify(['identity', brandId, identity.channel, identity.appId, identity.externalId]), JSON.stringify(['phone', brandId, phoneHash])]);
-      const existing = (await memberIdByIdentity(tx, brandId, identity)) ?? (await memberIdByPhone(tx, brandId, phoneHash));
+      const found = (await memberIdByIdentity(tx, brandId, identity)) ?? (await memberIdByPhone(tx, brandId, phoneHash));
+      // The phone of a merged member stays on its record: the person is its survivor now.
+      const existing = found === null ? null : await survivorIdOf(tx, found);
       const id = existing ?? newId('mem');
       if (!existing) {
         assertGuideBindable(guide, storeId);
@@ -67,6 +74,7 @@ export async function registerMember(ctx: MembersContext, input: RegisterMemberI
           brandId,
           oneId,
           displayName,
+          birthday: birthdayDate,
           phoneCipher: keys.sealPhone(id, mobile),
           phoneHash,
           phoneMasked: maskMobile(mobile),
@@ -78,6 +86,7 @@ export async function registerMember(ctx: MembersContext, input: RegisterMemberI
         });
         await insertIdentity(tx, brandId, id, identity, joinedAt);
         if (place.guideId !== null) await bindGuide(tx, id, place.guideId, 'JOINED_VIA', joinedAt);
+        await recordJoinedTier(tx, id, brandId, tier.code, joinedAt);
       }
       const [member] = await membersByIds(tx, scope, [id]);
       return { member: member ?? null, alreadyMember: existing !== null };

@@ -112,6 +112,9 @@ function guideAt(storeId: string, joined: number, turn: number): DemoGuide | und
   return working[turn % Math.max(1, working.length)];
 }
 
+/** Guides who LEFT whose customers nobody has inherited yet: they stay bound, awaiting handover (Store.guidesAwaitingHandover). */
+export const DEMO_AWAITING_HANDOVER: ReadonlySet<string> = new Set(['gd-lng-03-3']);
+
 /** The store's longest-serving ACTIVE guide: the heir of a guide who left (离职继承). */
 const heirAt = (storeId: string) => DEMO_GUIDES.filter((g) => g.storeId === storeId && g.status === 'ACTIVE').sort((a, b) => at(a.joinedAt) - at(b.joinedAt))[0];
 
@@ -136,7 +139,7 @@ function brandMembers(brandId: string, code: string, people: readonly number[], 
     let guideId = joinGuide?.id ?? null;
     let guideBoundAt = joinGuide ? iso(joined) : null;
     if (joinGuide) {
-      const left = joinGuide.leftAt ? at(joinGuide.leftAt) : null;
+      const left = joinGuide.leftAt && !DEMO_AWAITING_HANDOVER.has(joinGuide.id) ? at(joinGuide.leftAt) : null;
       out.assignments.push({ memberId: id, guideId: joinGuide.id, reason: 'JOINED_VIA', from: iso(joined), to: left === null ? null : iso(left) });
       const heir = left === null ? undefined : heirAt(joinGuide.storeId);
       if (left !== null && heir) {
@@ -174,19 +177,81 @@ function brandMembers(brandId: string, code: string, people: readonly number[], 
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
-/** People 1–16 are members of both brands (the same phone, hence one OneID); 17–64 of Lumière only, 65–88 of Céleste only. */
-export const DEMO_SHARED_PEOPLE: readonly number[] = range(1, 16);
+/**
+ * People 1–16 and 150–200 are members of both brands (the same phone, hence one OneID: the points exchange needs
+ * them); 17–64 and 89–149 of Lumière only, 65–88 and 201–260 of Céleste only. Later people join later, so the
+ * first members keep their stores, guides and channels as the data grows.
+ */
+export const DEMO_SHARED_PEOPLE: readonly number[] = [...range(1, 16), ...range(150, 200)];
 
-const lng = brandMembers('brand-lng', 'lng', range(1, 64), '2023-02-01T02:00:00Z');
-const csm = brandMembers('brand-csm', 'csm', [...range(1, 16).reverse(), ...range(65, 88)], '2023-03-15T03:00:00Z');
+const lng = brandMembers('brand-lng', 'lng', [...range(1, 64), ...range(89, 200)], '2023-02-01T02:00:00Z');
+const csm = brandMembers('brand-csm', 'csm', [...range(1, 16).reverse(), ...range(65, 88), ...range(150, 200), ...range(201, 260)], '2023-03-15T03:00:00Z');
 
 export const DEMO_MEMBERS: readonly DemoMember[] = [...lng.members, ...csm.members];
 export const DEMO_IDENTITIES: readonly DemoIdentity[] = [...lng.identities, ...csm.identities];
 export const DEMO_GUIDE_ASSIGNMENTS: readonly DemoGuideAssignment[] = [...lng.assignments, ...csm.assignments];
 
-/** members' directory of the demo stores and guides (as stores' events would fill it). */
-export const DEMO_MEMBER_STORES = DEMO_STORES.map((s) => ({ storeId: s.id, brandId: s.brandId, franchiseeId: s.franchiseeId }));
-export const DEMO_MEMBER_GUIDES = DEMO_GUIDES.map((g) => ({ guideId: g.id, brandId: g.brandId, storeId: g.storeId, status: g.status }));
+/** The brands' tier rules (会员等级规则): a year's net spend, and for Céleste's upper tiers points earned too. */
+export const DEMO_TIER_RULES: readonly { brandId: string; windowDays: number; currency: string | null }[] = [
+  { brandId: 'brand-lng', windowDays: 365, currency: 'CNY' },
+  { brandId: 'brand-csm', windowDays: 365, currency: 'CNY' },
+];
 
-/** When the demo directories say the demo stores last changed: any real stores.store.changed event is newer. */
+/** Each tier's thresholds (fen, points); the entry tiers have none. */
+export const DEMO_TIER_THRESHOLDS: readonly { brandId: string; code: string; minSpendFen: number | null; minPointsEarned: number | null }[] = [
+  { brandId: 'brand-lng', code: 'SILVER', minSpendFen: 200_000, minPointsEarned: null },
+  { brandId: 'brand-lng', code: 'GOLD', minSpendFen: 800_000, minPointsEarned: null },
+  { brandId: 'brand-csm', code: 'SILVER', minSpendFen: 150_000, minPointsEarned: null },
+  { brandId: 'brand-csm', code: 'GOLD', minSpendFen: 500_000, minPointsEarned: 5_000 },
+  { brandId: 'brand-csm', code: 'BLACK', minSpendFen: 2_000_000, minPointsEarned: 20_000 },
+];
+
+export interface DemoTag {
+  id: string;
+  brandId: string;
+  name: string;
+  /** ISO 8601. */
+  createdAt: string;
+}
+
+/** Each brand's tags (标签); `share` is how many of every 10 of the brand's members carry one (高净值: the GOLD members). */
+const TAG_NAMES: Readonly<Record<string, readonly { key: string; name: string; share: number }[]>> = {
+  'brand-lng': [
+    { key: 'hnw', name: '高净值', share: 0 },
+    { key: 'pregnant', name: '孕期', share: 1 },
+    { key: 'night-owl', name: '夜猫子', share: 3 },
+    { key: 'livestream', name: '直播间来的', share: 2 },
+    { key: 'commuter', name: '通勤族', share: 4 },
+    { key: 'sporty', name: '运动达人', share: 2 },
+  ],
+  'brand-csm': [
+    { key: 'hnw', name: '高净值', share: 0 },
+    { key: 'sensitive-skin', name: '敏感肌', share: 3 },
+    { key: 'pregnant', name: '孕期', share: 1 },
+    { key: 'oily-skin', name: '油皮', share: 3 },
+    { key: 'livestream', name: '直播间来的', share: 2 },
+    { key: 'samples', name: '小样党', share: 2 },
+    { key: 'night-owl', name: '夜猫子', share: 3 },
+  ],
+};
+
+const brandCode = (brandId: string) => brandId.replace('brand-', '');
+
+export const DEMO_TAGS: readonly DemoTag[] = Object.entries(TAG_NAMES).flatMap(([brandId, tags]) =>
+  tags.map((t, k) => ({ id: `tag-${brandCode(brandId)}-${t.key}`, brandId, name: t.name, createdAt: iso(at('2023-06-01T02:00:00Z') + k * 3_600_000) })),
+);
+
+/** Which demo member carries which tag: deterministic, about share/10 of each brand's members per tag. */
+export const DEMO_MEMBER_TAGS: readonly { memberId: string; tagId: string }[] = DEMO_MEMBERS.flatMap((m, n) =>
+  TAG_NAMES[m.brandId]!.flatMap((t, k) => {
+    const carries = t.share === 0 ? m.tierCode === 'GOLD' : ((n + 1) * (k + 3) * 37 + (n + 1) * 11 + k * 7) % 97 % 10 < t.share;
+    return carries ? [{ memberId: m.id, tagId: `tag-${brandCode(m.brandId)}-${t.key}` }] : [];
+  }),
+);
+
+/** members' directory of the demo stores and guides (as stores' events would fill it). */
+export const DEMO_MEMBER_STORES = DEMO_STORES.map((s) => ({ storeId: s.id, brandId: s.brandId, franchiseeId: s.franchiseeId, status: s.status }));
+export const DEMO_MEMBER_GUIDES = DEMO_GUIDES.map((g) => ({ guideId: g.id, brandId: g.brandId, storeId: g.storeId, status: g.status, leftAt: g.leftAt }));
+
+/** When the demo directories say the demo stores and guides last changed: any real stores.store.changed or stores.guide.changed event is newer. */
 export const DEMO_DIRECTORY_AS_OF = '2024-01-01T00:00:00Z';

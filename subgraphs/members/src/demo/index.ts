@@ -1,11 +1,12 @@
 import type { Database } from '@retail/platform';
 import { memberDataKey } from '../domain/member-data-key';
 import { maskMobile } from '../domain/phone';
-import { seedGuideDirectory } from '../repo/guide-directory';
+import { GUIDE_DIRECTORY } from '../repo/guide-directory';
 import { STORE_DIRECTORY } from '../repo/store-directory';
-import { seedTiers } from '../repo/tiers';
+import { seedTags } from '../repo/tags';
+import { seedTierRules, seedTiers } from '../repo/tiers';
 import type { MembersSettings } from '../settings';
-import { DEMO_DIRECTORY_AS_OF, DEMO_GUIDE_ASSIGNMENTS, DEMO_IDENTITIES, DEMO_MEMBER_GUIDES, DEMO_MEMBER_STORES, DEMO_MEMBERS, DEMO_TIERS } from './data';
+import { DEMO_DIRECTORY_AS_OF, DEMO_GUIDE_ASSIGNMENTS, DEMO_IDENTITIES, DEMO_MEMBER_GUIDES, DEMO_MEMBER_STORES, DEMO_MEMBER_TAGS, DEMO_MEMBERS, DEMO_TAGS, DEMO_TIER_RULES, DEMO_TIER_THRESHOLDS, DEMO_TIERS } from './data';
 
 export * from './data';
 
@@ -27,8 +28,9 @@ export async function seedMembers(db: Database, settings: MembersSettings): Prom
   }));
   await db.transaction(async (tx) => {
     await STORE_DIRECTORY.seed(tx, DEMO_MEMBER_STORES, DEMO_DIRECTORY_AS_OF);
-    await seedGuideDirectory(tx, DEMO_MEMBER_GUIDES);
+    await GUIDE_DIRECTORY.seed(tx, DEMO_MEMBER_GUIDES, DEMO_DIRECTORY_AS_OF);
     await seedTiers(tx, DEMO_TIERS);
+    await seedTierRules(tx, DEMO_TIER_RULES, DEMO_TIER_THRESHOLDS);
     await tx.query(
       `INSERT INTO members.member (id, brand_id, one_id, display_name, phone_cipher, phone_hash, phone_masked, tier_code, join_channel, join_store_id,
                                    join_guide_id, home_store_id, guide_id, guide_bound_at, joined_at, created_at, updated_at)
@@ -57,5 +59,7 @@ export async function seedMembers(db: Database, settings: MembersSettings): Prom
        ON CONFLICT DO NOTHING`,
       [JSON.stringify(DEMO_GUIDE_ASSIGNMENTS)],
     );
+    // Tags with their members, after the members: a tag already there keeps the members users gave it.
+    await seedTags(tx, DEMO_TAGS, DEMO_MEMBER_TAGS);
   });
 }

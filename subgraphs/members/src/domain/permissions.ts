@@ -49,6 +49,7 @@ export function assertJoinPlace(scope: Scope, brandId: string, place: JoinPlace,
   if (!store) throw UserErrorException.notFound('store', storeField);
   if (store.brandId !== brandId) throw UserErrorException.of('BRAND_MISMATCH', `store ${store.storeId} belongs to another brand`, storeField);
   if (!store.inScope) throw UserErrorException.forbidden(`you may not register members at store ${store.storeId}`, storeField);
+  if (store.status === 'CLOSED') throw UserErrorException.of('STORE_CLOSED', `store ${store.storeId} is closed for good`, storeField);
 }
 
 /**

@@ -1,49 +1,48 @@
-import { SqlParams, storeRowFence, type Queryable, type Scope } from '@retail/platform';
-import type { GuideEntry } from '../model';
+import { GuideDirectory, SqlParams, storeRowFence, type Queryable, type Scope } from '@retail/platform';
+import { memberFence } from './members';
 import { STORE_DIRECTORY } from './store-directory';
 
-// members' copy of the guides (guide → brand, store, status), fed by stores.guide.changed (docs/architecture.md §6).
-
-const COLUMNS = `g.guide_id AS "guideId", g.brand_id AS "brandId", g.store_id AS "storeId", g.status`;
+/**
+ * members' copy of the guides (guide → brand, store, status, when it left), fed by stores.guide.changed: the guide a
+ * member joins through is checked against it, a guide's customers are fenced by it, and a guide who left is listed
+ * until its customers are handed over (docs/architecture.md §6).
+ */
+export const GUIDE_DIRECTORY = new GuideDirectory('members', { keeps: ['leftAt'] });
 
 /** A guide is in scope for its brand, its store's operator and staff, and itself (not for its colleagues). */
 const guideFence = (scope: Scope, p: SqlParams) => storeRowFence(scope, p, STORE_DIRECTORY.table, { brand: 'g.brand_id', store: 'g.store_id', guide: 'g.guide_id' });
-
-/** A guide as members knows it; null when unknown. Unfenced: registerMember checks it against the caller (domain/permissions.ts). */
-export async function guideEntry(q: Queryable, guideId: string): Promise<GuideEntry | null> {
-  const rows = await q.query<GuideEntry>(`SELECT ${COLUMNS} FROM members.guide_directory g WHERE g.guide_id = $1`, [guideId]);
-  return rows[0] ?? null;
-}
 
 /** The ids among `guideIds` of guides the scope reaches (one statement). */
 export async function guidesInScope(q: Queryable, scope: Scope, guideIds: readonly string[]): Promise<string[]> {
   const p = new SqlParams();
   const rows = await q.query<{ guideId: string }>(
-    `SELECT g.guide_id AS "guideId" FROM members.guide_directory g WHERE g.guide_id = ANY(${p.add(guideIds)}::text[]) AND ${guideFence(scope, p)}`,
+    `SELECT g.guide_id AS "guideId" FROM ${GUIDE_DIRECTORY.table} g WHERE g.guide_id = ANY(${p.add(guideIds)}::text[]) AND ${guideFence(scope, p)}`,
     p.values,
   );
   return rows.map((r) => r.guideId);
 }
 
-/**
- * Records a guide's brand, store and status. A guide who LEFT stays LEFT (stores has no way back), so an older
- * event arriving late cannot make it ACTIVE again. Unfenced: written by the stores.guide.changed consumer.
- */
-export async function upsertGuideEntry(q: Queryable, g: GuideEntry): Promise<void> {
-  await q.query(
-    `INSERT INTO members.guide_directory AS d (guide_id, brand_id, store_id, status) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (guide_id) DO UPDATE SET brand_id = EXCLUDED.brand_id, store_id = EXCLUDED.store_id, status = EXCLUDED.status, updated_at = now()
-     WHERE d.status <> 'LEFT'`,
-    [g.guideId, g.brandId, g.storeId, g.status],
-  );
+/** A guide of a store who LEFT and still has customers, waiting for inheritGuideCustomers (离职继承). */
+export interface PendingHandover {
+  storeId: string;
+  guideId: string;
+  /** Its customers inside the caller's scope. */
+  customerCount: number;
+  leftAt: Date | null;
 }
 
-/** Demo data: the guides given, in one statement; guides already known are left as they are. */
-export async function seedGuideDirectory(q: Queryable, guides: readonly GuideEntry[]): Promise<void> {
-  await q.query(
-    `INSERT INTO members.guide_directory (guide_id, brand_id, store_id, status)
-     SELECT x."guideId", x."brandId", x."storeId", x.status FROM jsonb_to_recordset($1::jsonb) AS x("guideId" text, "brandId" text, "storeId" text, status text)
-     ON CONFLICT (guide_id) DO NOTHING`,
-    [JSON.stringify(guides)],
+/**
+ * For each store, its guides who LEFT with customers still bound, longest waiting first, counting the customers the
+ * scope reaches (one statement for all the stores).
+ */
+export async function pendingHandoversOfStores(q: Queryable, scope: Scope, storeIds: readonly string[]): Promise<PendingHandover[]> {
+  const p = new SqlParams();
+  return q.query<PendingHandover>(
+    `SELECT g.store_id AS "storeId", g.guide_id AS "guideId", g.left_at AS "leftAt", count(*)::int AS "customerCount"
+       FROM ${GUIDE_DIRECTORY.table} g JOIN members.member m ON m.guide_id = g.guide_id
+      WHERE g.store_id = ANY(${p.add(storeIds)}::text[]) AND g.status = 'LEFT' AND m.merged_into IS NULL AND ${memberFence(scope, p)}
+      GROUP BY g.store_id, g.guide_id, g.left_at
+      ORDER BY g.store_id, g.left_at NULLS LAST, g.guide_id`,
+    p.values,
   );
 }

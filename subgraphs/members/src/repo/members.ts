@@ -13,6 +13,10 @@ import {
 } from '@retail/platform';
 import type { ChannelIdentity, MemberRecord, NewMember } from '../model';
 import { STORE_DIRECTORY } from './store-directory';
+import { carriesAllTags } from './tags';
+
+/** The most tags one member list filters by. */
+const MAX_FILTER_TAGS = 100;
 
 /**
  * A member is in scope for the platform, its brand, the operator of its home store (through members'
@@ -23,7 +27,9 @@ export const memberFence = (scope: Scope, p: SqlParams) =>
 
 const COLUMNS = `m.id, m.brand_id AS "brandId", m.one_id AS "oneId", m.display_name AS "displayName", m.phone_masked AS "phoneMasked",
   json_build_object('code', t.code, 'name', t.name, 'rank', t.rank) AS tier, m.joined_at AS "joinedAt", m.join_channel AS "joinChannel",
-  m.join_store_id AS "joinStoreId", m.join_guide_id AS "joinGuideId", m.home_store_id AS "homeStoreId", m.guide_id AS "guideId"`;
+  m.join_store_id AS "joinStoreId", m.join_guide_id AS "joinGuideId", m.home_store_id AS "homeStoreId", m.guide_id AS "guideId",
+  m.merged_into AS "mergedInto",
+  to_char(m.birthday, 'YYYY-MM-DD') AS birthday, m.erased_at AS "erasedAt"`;
 
 /** A member with its tier (every member has one: the tier's key is a foreign key). */
 const FROM = 'members.member m JOIN members.tier t ON t.brand_id = m.brand_id AND t.code = m.tier_code';
@@ -48,15 +54,17 @@ export interface MemberFilter extends MemberConditions {
 }
 
 function conditions(scope: Scope, p: SqlParams, f: MemberFilter): string {
-  // Tags (标签) arrive with a later slice; until then a segment by tag is refused rather than answered empty.
-  if (f.tagIds?.length) throw badUserInput('filtering members by tags is not implemented yet', ['filter', 'tagIds']);
-  const where = [memberFence(scope, p)];
+  if (f.tagIds && f.tagIds.length > MAX_FILTER_TAGS) throw badUserInput(`filter by at most ${MAX_FILTER_TAGS} tags`, ['filter', 'tagIds']);
+  // A merged member is no longer listed: its survivor stands for it.
+  const where = [memberFence(scope, p), 'm.merged_into IS NULL'];
   if (f.brandId) where.push(`m.brand_id = ${p.add(f.brandId)}`);
   if (f.storeId) where.push(`m.home_store_id = ${p.add(f.storeId)}`);
   if (f.guideId) where.push(`m.guide_id = ${p.add(f.guideId)}`);
   if (f.tierCode) where.push(`m.tier_code = ${p.add(f.tierCode)}`);
   if (f.joinedFrom) where.push(`m.joined_at >= ${p.add(f.joinedFrom)}`);
   if (f.joinedTo) where.push(`m.joined_at < ${p.add(f.joinedTo)}`);
+  // A segment (圈层) by tags: members carrying all of them.
+  if (f.tagIds?.length) where.push(carriesAllTags(p, f.tagIds));
   return where.join(' AND ');
 }
 
@@ -64,6 +72,23 @@ function conditions(scope: Scope, p: SqlParams, f: MemberFilter): string {
 export async function membersByIds(q: Queryable, scope: Scope, ids: readonly string[]): Promise<MemberRecord[]> {
   const p = new SqlParams();
   return q.query<MemberRecord>(`SELECT ${COLUMNS} FROM ${FROM} WHERE m.id = ANY(${p.add(ids)}::text[]) AND ${memberFence(scope, p)}`, p.values);
+}
+
+/**
+ * Members by id as they stand now: a merged member's id answers its survivor, following merged_into to the end of
+ * a chain (A→B→C answers C), fenced as the survivor; `askedId` is the id asked for (one statement).
+ */
+export async function currentMembersByIds(q: Queryable, scope: Scope, ids: readonly string[]): Promise<(MemberRecord & { askedId: string })[]> {
+  const p = new SqlParams();
+  return q.query<MemberRecord & { askedId: string }>(
+    `WITH RECURSIVE chain (asked, id, depth) AS (
+       SELECT a.id, a.id, 0 FROM unnest(${p.add(ids)}::text[]) AS a(id)
+       UNION ALL
+       SELECT c.asked, f.merged_into, c.depth + 1 FROM chain c JOIN members.member f ON f.id = c.id WHERE f.merged_into IS NOT NULL AND c.depth < 64
+     )
+     SELECT c.asked AS "askedId", ${COLUMNS} FROM ${FROM} JOIN chain c ON c.id = m.id WHERE m.merged_into IS NULL AND ${memberFence(scope, p)}`,
+    p.values,
+  );
 }
 
 /** The `members` list: members inside the scope matching the filter, newest first. */
@@ -85,7 +110,7 @@ export async function customersOfGuides(q: Queryable, scope: Scope, guideIds: re
   return fetchPagesByParent<MemberRecord>(
     q,
     p,
-    { columns: COLUMNS, from: FROM, where: memberFence(scope, p), sort: [timestampSortKey('m.guide_bound_at'), 'm.id'], descending: true, parent: 'm.guide_id' },
+    { columns: COLUMNS, from: FROM, where: `${memberFence(scope, p)} AND m.merged_into IS NULL`, sort: [timestampSortKey('m.guide_bound_at'), 'm.id'], descending: true, parent: 'm.guide_id' },
     guideIds,
     page,
   );
@@ -144,9 +169,9 @@ export async function knownOneId(q: Queryable, phoneHash: string, unionId: strin
 /** Inserts a member; the caller has checked the brand, the store and the guide. Returns when it joined. */
 export async function insertMember(tx: Transaction, m: NewMember): Promise<{ joinedAt: Date }> {
   const rows = await tx.query<{ joinedAt: Date }>(
-    `INSERT INTO members.member (id, brand_id, one_id, display_name, phone_cipher, phone_hash, phone_masked, tier_code, join_channel, join_store_id, join_guide_id, home_store_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING joined_at AS "joinedAt"`,
-    [m.id, m.brandId, m.oneId, m.displayName, m.phoneCipher, m.phoneHash, m.phoneMasked, m.tierCode, m.joinChannel, m.joinStoreId, m.joinGuideId, m.homeStoreId],
+    `INSERT INTO members.member (id, brand_id, one_id, display_name, phone_cipher, phone_hash, phone_masked, tier_code, join_channel, join_store_id, join_guide_id, home_store_id, birthday)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::date) RETURNING joined_at AS "joinedAt"`,
+    [m.id, m.brandId, m.oneId, m.displayName, m.phoneCipher, m.phoneHash, m.phoneMasked, m.tierCode, m.joinChannel, m.joinStoreId, m.joinGuideId, m.homeStoreId, m.birthday],
   );
   return rows[0]!;
 }

@@ -5,4 +5,4 @@ import { StoreDirectory } from '@retail/platform';
  * member fence checks a member's home store against, so a franchisee reaches its stores' members
  * (docs/architecture.md §4, §6).
  */
-export const STORE_DIRECTORY = new StoreDirectory('members');
+export const STORE_DIRECTORY = new StoreDirectory('members', { keepsStatus: true });

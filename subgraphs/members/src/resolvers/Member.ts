@@ -1,3 +1,4 @@
+import { formatMoney } from '@retail/platform';
 import type { MembersContext } from '../loaders';
 import type { MemberRecord } from '../model';
 
@@ -11,6 +12,11 @@ export const Member = {
   joinSource: (m: MemberRecord) => ({ channel: m.joinChannel, store: ref('Store', m.joinStoreId), guide: ref('Guide', m.joinGuideId) }),
   homeStore: (m: MemberRecord) => ref('Store', m.homeStoreId),
   guide: (m: MemberRecord) => ref('Guide', m.guideId),
+  tags: (m: MemberRecord, _: unknown, ctx: MembersContext) => ctx.loaders.tagsOfMember.load(m.id),
+  tierHistory: async (m: MemberRecord, _: unknown, ctx: MembersContext) =>
+    (await ctx.loaders.tierHistory.load(m.id)).map((c) => ({ ...c, spend: c.spendFen === null || c.currency === null ? null : formatMoney(c.spendFen, c.currency) })),
   guideHistory: async (m: MemberRecord, _: unknown, ctx: MembersContext) =>
     (await ctx.loaders.guideHistory.load(m.id)).map((a) => ({ guide: { __typename: 'Guide', id: a.guideId }, from: a.from, to: a.to, reason: a.reason })),
+  /** Only a merged member's own record (mergeMembers' `merged`) has one; the loader answers the survivor at the chain's end. */
+  mergedInto: (m: MemberRecord, _: unknown, ctx: MembersContext) => (m.mergedInto ? ctx.loaders.member.load(m.mergedInto) : null),
 };

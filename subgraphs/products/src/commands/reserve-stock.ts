@@ -1,7 +1,8 @@
 import { idempotent, InputCheck, newId, requireService, scopeKey, UserErrorException } from '@retail/platform';
 import type { ProductsContext } from '../loaders';
-import type { Reservation } from '../model';
-import { expireOverdue, insertReservation } from '../repo/reservations';
+import { sameLines } from '../domain/reservation-moves';
+import type { Reservation, StockLine } from '../model';
+import { expireLockedReservation, expireOverdue, insertReservation, lockReservationOfOrder } from '../repo/reservations';
 import { skuSellability } from '../repo/skus';
 import { lockStockRows, moveReservedStock } from '../repo/stock';
 import { STORE_DIRECTORY } from '../repo/store-directory';
@@ -10,7 +11,7 @@ export interface ReserveStockInput {
   idempotencyKey: string;
   storeId: string;
   orderId: string;
-  lines: { skuId: string; quantity: number }[];
+  lines: StockLine[];
   expiresAt?: Date | null;
 }
 
@@ -39,6 +40,9 @@ function validate(input: ReserveStockInput, now: number): { expiresAt: string } 
  * reserveStock (internal, SERVICE callers only): holds every line at the store or none. Lines of SKUs not
  * on sale are SKU_NOT_SELLABLE, lines over what is available OUT_OF_STOCK (each with its field path).
  * Overdue reservations of the store are expired first, so their units count as available again.
+ * One reservation per order (docs/events.md): when the order has one, the same store and lines get it back
+ * as it is now (HELD, or RELEASED / CONSUMED / EXPIRED: never held again; an overdue one is expired first),
+ * whatever the idempotencyKey; another store or other lines are CONFLICT.
  */
 export async function reserveStock(ctx: ProductsContext, input: ReserveStockInput): Promise<{ reservation: Reservation }> {
   requireService(ctx.viewer);
@@ -47,6 +51,14 @@ export async function reserveStock(ctx: ProductsContext, input: ReserveStockInpu
   const { expiresAt } = validate(input, Date.now());
   // The request hash leaves out a defaulted expiry, so a retry later on still matches.
   const { response } = await idempotent(ctx.db, { schema: 'products', scope: scopeKey(scope), operation: 'reserveStock', key: idempotencyKey, request }, async (tx) => {
+    const existing = await lockReservationOfOrder(tx, input.orderId);
+    if (existing) {
+      const { overdue, ...reservation } = existing;
+      if (reservation.storeId !== input.storeId || !sameLines(reservation, input.lines)) {
+        throw UserErrorException.of('CONFLICT', `order ${input.orderId} already has a reservation (${reservation.id}) with another store or other lines`, ['input', 'orderId']);
+      }
+      return { reservation: overdue ? await expireLockedReservation(tx, reservation) : reservation };
+    }
     const store = await STORE_DIRECTORY.withFence(tx, scope, input.storeId);
     if (!store) throw UserErrorException.of('NOT_FOUND', 'no such store', ['input', 'storeId']);
     const skus = new Map((await skuSellability(tx, input.lines.map((l) => l.skuId))).map((s) => [s.id, s]));
@@ -66,7 +78,8 @@ export async function reserveStock(ctx: ProductsContext, input: ReserveStockInpu
       if (available < l.quantity) check.fail(['input', 'lines', String(i), 'quantity'], `only ${available} available`, 'OUT_OF_STOCK');
     });
     check.done();
-    const reservation: Reservation = { id: newId('rsv'), storeId: store.storeId, orderId: input.orderId, status: 'HELD', lines: input.lines, expiresAt };
+    const lines = input.lines.map((l) => ({ skuId: l.skuId, quantity: l.quantity, returnedQuantity: 0 }));
+    const reservation: Reservation = { id: newId('rsv'), storeId: store.storeId, orderId: input.orderId, status: 'HELD', lines, expiresAt };
     await insertReservation(tx, reservation);
     await moveReservedStock(tx, reservation, 'RESERVE');
     return { reservation };

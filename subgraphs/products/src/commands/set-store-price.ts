@@ -1,6 +1,7 @@
 import { formatMoney, operatorBeforeWrite, parseMoneyInput, UserErrorException, type Money, type MoneyInput } from '@retail/platform';
 import { assertMayManageStore } from '../domain/permissions';
 import { skuSoldAt } from '../domain/sku-at-store';
+import { publishStorePriceChanged } from '../events/publishes';
 import type { ProductsContext } from '../loaders';
 import type { Sku } from '../model';
 import { clearStorePrice, saveStorePrice } from '../repo/prices';
@@ -28,14 +29,17 @@ export async function setStorePrice(ctx: ProductsContext, input: SetStorePriceIn
     assertMayManageStore(scope, store, 'setPrice');
     const sku = skuSoldAt(store, (await skusByIds(tx, scope, [input.skuId]))[0], input.skuId);
     const key = { storeId: store.storeId, skuId: sku.id };
+    const changed = { brandId: sku.brandId, productId: sku.productId, ...key };
     if (price === null) {
       await clearStorePrice(tx, key);
+      await publishStorePriceChanged(tx, { ...changed, priceFen: null, currency: sku.currency });
       return { sku, storePrice: formatMoney(sku.listPriceFen, sku.currency) };
     }
     if (price.currency !== sku.currency) {
       throw UserErrorException.of('CURRENCY_MISMATCH', `the SKU's list price is in ${sku.currency}`, ['input', 'price', 'currency']);
     }
     await saveStorePrice(tx, { ...key, priceFen: price.fen, currency: price.currency });
+    await publishStorePriceChanged(tx, { ...changed, priceFen: price.fen, currency: price.currency });
     return { sku, storePrice: formatMoney(price.fen, price.currency) };
   });
 }

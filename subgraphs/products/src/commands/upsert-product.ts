@@ -1,6 +1,7 @@
 import { isUniqueViolation, InputCheck, newId, UserErrorException } from '@retail/platform';
 import { assertMayEditCatalog } from '../domain/permissions';
 import { matchSkus, validateProductInput, type ProductFieldsInput } from '../domain/product-input';
+import { publishProductChanged } from '../events/publishes';
 import type { ProductsContext } from '../loaders';
 import type { Product, ProductStatus } from '../model';
 import { lockProduct, saveProduct } from '../repo/products';
@@ -41,6 +42,7 @@ export async function upsertProduct(ctx: ProductsContext, input: UpsertProductIn
       const { title, category, description, images } = valid;
       await saveProduct(tx, { id, brandId: input.brandId, title, category, description, images, status });
       await replaceSkusOfProduct(tx, { id, brandId: input.brandId }, skus);
+      await publishProductChanged(tx, { brandId: input.brandId, productId: id, status, skuIds: skus.map((s) => s.id) });
       return id;
     });
   } catch (e) {

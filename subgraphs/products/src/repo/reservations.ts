@@ -1,5 +1,5 @@
 import type { Transaction } from '@retail/platform';
-import type { Reservation, ReservationLine, ReservationStatus } from '../model';
+import type { Reservation, ReservationLine, ReservationStatus, StockLine } from '../model';
 import { lockStockRows, moveReservedStock } from './stock';
 
 // Stock reservations (预占) are internal: only SERVICE callers (reserveStock / releaseStock, whose scope is
@@ -7,7 +7,7 @@ import { lockStockRows, moveReservedStock } from './stock';
 
 const COLUMNS = `r.id, r.store_id AS "storeId", r.order_id AS "orderId", r.status,
   to_char(r.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "expiresAt",
-  COALESCE((SELECT jsonb_agg(jsonb_build_object('skuId', l.sku_id, 'quantity', l.quantity) ORDER BY l.sku_id)
+  COALESCE((SELECT jsonb_agg(jsonb_build_object('skuId', l.sku_id, 'quantity', l.quantity, 'returnedQuantity', l.returned) ORDER BY l.sku_id)
             FROM products.stock_reservation_line l WHERE l.reservation_id = r.id), '[]'::jsonb) AS lines`;
 
 /** Stores a new reservation with its lines. Unfenced: internal, for the SERVICE-only reserveStock. */
@@ -32,6 +32,46 @@ export async function lockReservation(tx: Transaction, id: string): Promise<(Res
     [id],
   );
   return rows[0] ?? null;
+}
+
+/** Advisory lock class of reservations per order ("rs"), beside the kernel's own classes. */
+const ORDER_LOCK_CLASS = 0x7273;
+
+/**
+ * Locks the order's reservation, or (when it has none yet) the right to make it, until the transaction
+ * ends, so parallel reserveStock calls for one order hold stock once; returns the reservation if there is
+ * one, with `overdue` as lockReservation. Unfenced: internal, for the SERVICE-only reserveStock.
+ */
+export async function lockReservationOfOrder(tx: Transaction, orderId: string): Promise<(Reservation & { overdue: boolean }) | null> {
+  await tx.query(`SELECT pg_advisory_xact_lock(${ORDER_LOCK_CLASS}, hashtext($1))`, [orderId]);
+  const rows = await tx.query<Reservation & { overdue: boolean }>(
+    `SELECT ${COLUMNS}, (r.status = 'HELD' AND r.expires_at <= now()) AS overdue FROM products.stock_reservation r WHERE r.order_id = $1 FOR UPDATE`,
+    [orderId],
+  );
+  return rows[0] ?? null;
+}
+
+/**
+ * Adds units to the lines' returned counts (a partial RETURN; the caller checked them against what is
+ * held). Unfenced: internal, for the SERVICE-only releaseStock, which holds the reservation's lock.
+ */
+export async function addReturnedUnits(tx: Transaction, id: string, lines: readonly StockLine[]): Promise<void> {
+  await tx.query(
+    `UPDATE products.stock_reservation_line l SET returned = l.returned + x.quantity
+     FROM unnest($2::text[], $3::int[]) AS x(sku_id, quantity) WHERE l.reservation_id = $1 AND l.sku_id = x.sku_id`,
+    [id, lines.map((l) => l.skuId), lines.map((l) => l.quantity)],
+  );
+}
+
+/**
+ * Expires one overdue HELD reservation the caller has locked: its held units go back, its status becomes
+ * EXPIRED. Unfenced: internal, for the SERVICE-only reserveStock / releaseStock.
+ */
+export async function expireLockedReservation(tx: Transaction, r: Reservation): Promise<Reservation> {
+  await lockStockRows(tx, r.lines.map((l) => ({ storeId: r.storeId, skuId: l.skuId })));
+  await moveReservedStock(tx, r, 'EXPIRE');
+  await setReservationStatus(tx, r.id, 'EXPIRED');
+  return { ...r, status: 'EXPIRED' };
 }
 
 /** Unfenced: internal, for the SERVICE-only releaseStock, which holds the reservation's lock. */

@@ -1,6 +1,6 @@
 import { SqlParams, storeFence, type Queryable, type Scope, type Transaction } from '@retail/platform';
 import { reservationStockChanges, type ReservationMove } from '../domain/reservation-moves';
-import type { Quantities, Reservation, StockChange, StockLevel, StoreSku } from '../model';
+import type { Quantities, Reservation, StockChange, StockLevel, StockLine, StoreSku } from '../model';
 import { STORE_DIRECTORY } from './store-directory';
 
 // Stock is read by everybody (available is public, docs/architecture.md §4) with the store's fence deciding
@@ -110,11 +110,12 @@ export async function applyStockChanges(tx: Transaction, changes: readonly Stock
 }
 
 /**
- * Applies a move of a reservation's lines to stock (the rows must exist and be locked) and writes the
- * ledger. Unfenced: reservations are internal (SERVICE callers and the expiry job).
+ * Applies a move of a reservation's units (default: all it holds) to stock (the rows must exist and be
+ * locked) and writes the ledger. Unfenced: reservations are internal (SERVICE callers and the expiry job).
  */
-export async function moveReservedStock(tx: Transaction, r: Reservation, move: ReservationMove): Promise<void> {
-  const changes = reservationStockChanges(r, move);
+export async function moveReservedStock(tx: Transaction, r: Reservation, move: ReservationMove, lines?: readonly StockLine[]): Promise<void> {
+  const changes = reservationStockChanges(r, move, lines);
+  if (changes.length === 0) return;
   const after = await applyStockChanges(tx, changes);
   const afterBySku = new Map(after.map((a) => [a.skuId, a]));
   await recordMovements(

@@ -5,7 +5,7 @@ import { STORES } from './store-table';
 /** A guide is in scope wherever its store is: a GUIDE sees the guides of its own store. */
 const guideFence = (scope: Scope, p: SqlParams) => viaStoreFence(scope, p, STORES, 'g.store_id');
 
-const COLUMNS = `g.id, g.brand_id AS "brandId", g.store_id AS "storeId", g.name, g.wecom_user_id AS "wecomUserId", g.status, g.joined_at AS "joinedAt", g.left_at AS "leftAt"`;
+const COLUMNS = `g.id, g.brand_id AS "brandId", g.store_id AS "storeId", g.name, g.wecom_user_id AS "wecomUserId", g.status, g.joined_at AS "joinedAt", g.left_at AS "leftAt", g.updated_at AS "updatedAt"`;
 
 /** Guides by id, inside the scope (others are absent). */
 export async function guidesByIds(db: Queryable, scope: Scope, ids: readonly string[]): Promise<GuideRecord[]> {

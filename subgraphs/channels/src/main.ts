@@ -1,0 +1,4 @@
+import { runSubgraphMain } from '@retail/platform';
+import { channelsSubgraph } from './index';
+
+void runSubgraphMain(channelsSubgraph);

@@ -1,0 +1,4 @@
+import { runSubgraphMain } from '@retail/platform';
+import { ordersSubgraph } from './index';
+
+void runSubgraphMain(ordersSubgraph);

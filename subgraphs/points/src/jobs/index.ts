@@ -1,0 +1,4 @@
+import type { Job } from '@retail/platform';
+import { expirePointsJob } from './expire-points';
+
+export const JOBS: Job[] = [expirePointsJob];

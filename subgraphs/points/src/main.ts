@@ -1,0 +1,4 @@
+import { runSubgraphMain } from '@retail/platform';
+import { pointsSubgraph } from './index';
+
+void runSubgraphMain(pointsSubgraph);
