@@ -261,6 +261,7 @@ export function withInProcessFallback(primary: KeyValue, fallback: KeyValue, opt
   const available = opts.available ?? (async () => true as const);
   const outage = new OutageLog({
     logger: opts.logger,
+    now,
     fields: { component: 'keyvalue' },
     messages: {
       down: 'redis unavailable: rate limits and caches fall back to in-process',
@@ -270,19 +271,20 @@ export function withInProcessFallback(primary: KeyValue, fallback: KeyValue, opt
   });
   let skipUntil = 0;
   async function run<T>(operation: string, viaPrimary: () => Promise<T>, viaFallback: () => Promise<T>): Promise<T> {
-    if (now() >= skipUntil) {
+    const startedAt = now();
+    if (startedAt >= skipUntil) {
       const ready = await available();
       if (ready === true) {
         try {
           const out = await viaPrimary();
-          outage.success();
+          outage.success({}, startedAt);
           return out;
         } catch (e) {
           skipUntil = now() + retryAfterMs;
-          outage.failure(e, { operation });
+          outage.failure(e, { operation }, startedAt);
         }
       } else {
-        outage.failure(new Error(ready), { operation });
+        outage.failure(new Error(ready), { operation }, startedAt);
       }
     }
     keyValueFallbacks.inc({ operation });
