@@ -1,3 +1,4 @@
+import './federation-exports'; // first: before @apollo/gateway loads
 import fs from 'node:fs';
 import path from 'node:path';
 import type http from 'node:http';
