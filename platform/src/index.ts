@@ -1,5 +1,6 @@
 export * from './config';
 export * from './account-ref';
+export * from './member-erased';
 export * from './context';
 export * from './logging';
 export * from './metrics';

@@ -1,4 +1,4 @@
-import { appendAllToOutbox, appendToOutbox, newId, type Transaction } from '@retail/platform';
+import { appendAllToOutbox, appendToOutbox, newId, type MemberErased, type Transaction } from '@retail/platform';
 import type { GuideMove } from '../domain/guide-handover';
 import { wecomContactsOf } from '../repo/identities';
 
@@ -32,14 +32,7 @@ export async function publishMemberMerged(tx: Transaction, payload: MemberMerged
  * members.member.erased (key: the member), PIPL: the member's personal data is gone; ids, the time and the keyed refs
  * of the channel accounts it held (never the accounts' ids: the event log keeps every event).
  */
-export interface MemberErasedPayload {
-  memberId: string;
-  brandId: string;
-  /** ISO 8601. */
-  erasedAt: string;
-  /** The refs (platform/src/account-ref.ts) of the accounts the member held when erased, sorted; [] when none. */
-  accountRefs: string[];
-}
+export type MemberErasedPayload = MemberErased;
 
 /** One members.member.erased per erased member (a person's memberships in every brand), in one statement. */
 export async function publishMembersErased(tx: Transaction, payloads: readonly MemberErasedPayload[]): Promise<void> {

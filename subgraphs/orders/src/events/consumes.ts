@@ -4,7 +4,7 @@ import { GUIDE_DIRECTORY } from '../repo/guide-directory';
 import { STORE_DIRECTORY } from '../repo/store-directory';
 import { upsertStoreProfile } from '../repo/store-profiles';
 import { applyChannelOrderUpserted, type ChannelOrderUpsertedPayload } from './channel-order-upserted';
-import { applyMemberErased, applyMemberMerged, type MemberErasedPayload, type MemberMergedPayload } from './member-changes';
+import { applyMemberErased, applyMemberMerged, type MemberMergedPayload } from './member-changes';
 import { applyPaymentSucceeded, type PaymentSucceededPayload } from './payment-succeeded';
 import { applyRefundFailed, type RefundFailedPayload } from './refund-failed';
 import { applyRefundSucceeded, type RefundSucceededPayload } from './refund-succeeded';
@@ -34,5 +34,5 @@ export const CONSUMES: ConsumedTopic[] = [
   { topic: 'channels.refund.failed', apply: (tx, e) => applyRefundFailed(tx, e.payload as RefundFailedPayload) },
   { topic: 'channels.order.upserted', apply: (tx, e) => applyChannelOrderUpserted(tx, e.payload as ChannelOrderUpsertedPayload) },
   { topic: 'members.member.merged', apply: (tx, e) => applyMemberMerged(tx, e.payload as MemberMergedPayload) },
-  { topic: 'members.member.erased', apply: (tx, e) => applyMemberErased(tx, e.payload as MemberErasedPayload) },
+  { topic: 'members.member.erased', apply: (tx, e) => applyMemberErased(tx, e.payload) },
 ];

@@ -1,4 +1,4 @@
-import type { Transaction } from '@retail/platform';
+import { memberErasedOf, type Transaction } from '@retail/platform';
 import { forgetBuyerAccounts, rePointMemberOrders } from '../repo/channel-orders';
 
 /** What orders needs of a members.member.merged payload (docs/events.md). */
@@ -6,15 +6,6 @@ export interface MemberMergedPayload {
   brandId: string;
   survivorId: string;
   mergedId: string;
-}
-
-/** What orders needs of a members.member.erased payload (docs/events.md). */
-export interface MemberErasedPayload {
-  brandId: string;
-  memberId: string;
-  erasedAt: string;
-  /** The keyed refs of the accounts the member held; absent in events published before them. */
-  accountRefs?: string[];
 }
 
 /**
@@ -32,14 +23,9 @@ export async function applyMemberMerged(tx: Transaction, p: MemberMergedPayload)
  * members.member.erased (PIPL): orders keeps the orders, their amounts and the settlement; the only personal data it
  * copied, the buyer's channel account on Tmall and JD orders, is dropped: on the member's orders and on every order
  * whose buyer is one of the accounts in `accountRefs`. The member id stays (it names nobody once members erased the
- * member). Runs in the consumer's transaction; a payload without brandId, memberId and erasedAt, or whose
- * accountRefs is not a list of refs, is refused (redelivered and reported).
+ * member). Runs in the consumer's transaction; a payload memberErasedOf refuses is thrown
+ * (redelivered and reported).
  */
-export async function applyMemberErased(tx: Transaction, p: MemberErasedPayload): Promise<void> {
-  if (!p.brandId || !p.memberId || typeof p.erasedAt !== 'string' || Number.isNaN(Date.parse(p.erasedAt))) {
-    throw new Error('members.member.erased payload needs brandId, memberId and erasedAt');
-  }
-  const refs: unknown = p.accountRefs ?? [];
-  if (!Array.isArray(refs) || !refs.every((r): r is string => typeof r === 'string' && r.length > 0)) throw new Error('members.member.erased payload: accountRefs must be a list of refs');
-  await forgetBuyerAccounts(tx, { brandId: p.brandId, memberId: p.memberId, accountRefs: refs, erasedAt: new Date(p.erasedAt).toISOString() });
+export async function applyMemberErased(tx: Transaction, payload: unknown): Promise<void> {
+  await forgetBuyerAccounts(tx, memberErasedOf(payload));
 }
