@@ -1,8 +1,9 @@
 import type { Experimental_DidResolveQueryPlanCallback } from '@apollo/gateway';
-import { ApolloServer, HeaderMap, type ApolloServerPlugin, type ContextThunk, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
+import type http from 'node:http';
+import { ApolloServer, type ApolloServerPlugin, type ContextThunk, type HeaderMap, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
 import { OperationTypeNode } from 'graphql';
 import type { GatewayContext } from './context';
-import { factsOfPlan, isPublicPlan, selectsShortLived, type CacheRequestState, type ResponseCache } from './response-cache';
+import { factsOfPlan, isPublicPlan, selectsShortLived, type CacheRequestState, type Lookup, type ResponseCache } from './response-cache';
 
 // How the gateway answers public reads (docs/performance.md, "Public response cache"): Cache-Control on every
 // answer, the response cache's hits before Apollo parses anything, and the invalidation of a mutation's domains
@@ -53,8 +54,8 @@ export interface PublicResponsesOptions {
 
 /**
  * Apollo Server with the gateway's handling of public reads around each HTTP GraphQL request:
- * - an anonymous request whose lookup (started when it arrived, GatewayContext.cache) found a fresh entry is
- *   answered from it, without parsing, validating or planning anything;
+ * - an anonymous request whose lookup (started when it arrived, GatewayContext.cache) found a fresh entry was
+ *   answered from it before reaching Apollo (answerFromCache);
  * - after a mutation sent to a cached domain's subgraph, the domain's generation is bumped before the answer
  *   leaves, so the next read on any replica misses;
  * - a public answer (anonymous, a query reading only cached domains, no errors, HTTP 200) gets
@@ -72,13 +73,8 @@ export class PublicResponsesApolloServer extends ApolloServer<GatewayContext> {
     const { cache, httpMaxAgeS, stockMaxAgeS, onInvalidationFailure } = this.publicResponses;
     const context = await args.context();
     const state = (context.cache ??= { anonymous: false });
+    // A hit was answered by answerFromCache before Apollo was called: what is left here is a miss.
     const lookup = state.lookup && (await state.lookup);
-    if (lookup?.kind === 'hit') {
-      cache?.countHit();
-      const headers = new HeaderMap([['content-type', lookup.contentType]]);
-      setCacheControl(headers, lookup.maxAgeS);
-      return { status: 200, headers, body: { kind: 'complete', string: lookup.body } };
-    }
     if (lookup) cache?.countMiss();
     const result = await super.executeHTTPGraphQLRequest({ httpGraphQLRequest: args.httpGraphQLRequest, context: async () => context });
     const plan = state.plan;
@@ -100,10 +96,25 @@ export class PublicResponsesApolloServer extends ApolloServer<GatewayContext> {
   }
 }
 
+/**
+ * Answers an anonymous request whose lookup found a fresh entry, from the gateway's context callback: before the
+ * HTTP layer parses the body or Apollo sees the request (docs/performance.md, "Public response cache"). False when
+ * the request is to go on to Apollo (no lookup, a miss, the store unavailable).
+ */
+export async function answerFromCache(res: http.ServerResponse, state: CacheRequestState, cache: ResponseCache): Promise<boolean> {
+  const lookup: Lookup | undefined = state.lookup && (await state.lookup);
+  if (lookup?.kind !== 'hit') return false;
+  cache.countHit();
+  res.writeHead(200, { 'content-type': lookup.contentType, 'content-length': Buffer.byteLength(lookup.body), ...cacheControl(lookup.maxAgeS) });
+  res.end(lookup.body);
+  return true;
+}
+
 /** `public, max-age=N` (with Vary) for a public answer that may be kept N > 0 seconds; `private, no-store` otherwise. */
+function cacheControl(publicMaxAgeS: number): Record<string, string> {
+  return publicMaxAgeS > 0 ? { 'cache-control': `public, max-age=${publicMaxAgeS}`, vary: PUBLIC_VARY } : { 'cache-control': PRIVATE_CACHE_CONTROL };
+}
+
 function setCacheControl(headers: HeaderMap, publicMaxAgeS: number): void {
-  if (publicMaxAgeS > 0) {
-    headers.set('cache-control', `public, max-age=${publicMaxAgeS}`);
-    headers.set('vary', PUBLIC_VARY);
-  } else headers.set('cache-control', PRIVATE_CACHE_CONTROL);
+  for (const [k, v] of Object.entries(cacheControl(publicMaxAgeS))) headers.set(k, v);
 }

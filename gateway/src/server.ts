@@ -36,7 +36,7 @@ import type { GatewayContext } from './context';
 import { startCacheInvalidation } from './cache-invalidation';
 import { CHANNELS_PREFIX, channelForward } from './channel-forward';
 import { createSubgraphFetcher } from './fetcher';
-import { answerPlugin, noteQueryPlan, PublicResponsesApolloServer } from './public-responses';
+import { answerFromCache, answerPlugin, noteQueryPlan, PublicResponsesApolloServer } from './public-responses';
 import { queryCostRule } from './query-cost';
 import { subgraphReadiness } from './readiness';
 import { cacheNamespace, ResponseCache, type CacheRequestState } from './response-cache';
@@ -279,6 +279,7 @@ export async function startGateway(
       }
       const who = caller.viewer.subject ? `sub:${caller.viewer.subject}` : `ip:${clientAddress(req)}`;
       if (!(await admit(who, res))) return null;
+      if (cache && (await answerFromCache(res, cacheState, cache))) return null;
       // The request's logger is made when something logs, not for every request (requestContext: Apollo clones the
       // context, reading its own getters).
       return requestContext(state, { viewer: caller.viewer, subgraphFetches: 0, cache: cacheState });
