@@ -120,6 +120,16 @@ export class StoreDirectory {
   }
 
   /**
+   * operatorBeforeWrite, its answer recorded here at once on its own (not in the write's transaction), so the
+   * directory learns of a handover even when the write is then refused. Pass the answer to withFence as `live`.
+   */
+  async operatorBeforeWrite(ctx: { scope: Scope; peers: Peers; db: Queryable }, storeId: string): Promise<StoreOperator | null> {
+    const operator = await operatorBeforeWrite(ctx, storeId);
+    if (operator) await this.upsert(ctx.db, operator, operator.updatedAt);
+    return operator;
+  }
+
+  /**
    * Records a store's brand and operator. With `updatedAt` an older update never overwrites a newer one (events
    * may arrive out of order); without it the update always applies. Unfenced: written by the stores.store.changed
    * consumer and by an operator's write with the operator stores named just before (operatorBeforeWrite), both

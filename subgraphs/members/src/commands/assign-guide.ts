@@ -1,4 +1,4 @@
-import { InputCheck, operatorBeforeWrite, runsStores, UserErrorException, userError, type UserError } from '@retail/platform';
+import { InputCheck, runsStores, UserErrorException, userError, type UserError } from '@retail/platform';
 import { assignmentReason, distinct, type GuideMove } from '../domain/guide-handover';
 import { publishGuideHandover } from '../events/publishes';
 import type { MembersContext } from '../loaders';
@@ -35,8 +35,7 @@ export async function assignGuide(ctx: MembersContext, input: AssignGuideInput):
 
   const found = await GUIDE_DIRECTORY.byId(ctx.db, guideId);
   if (!found) throw UserErrorException.notFound('guide', ['input', 'guideId']);
-  const operator = await operatorBeforeWrite(ctx, found.storeId);
-  if (operator) await STORE_DIRECTORY.upsert(ctx.db, operator, operator.updatedAt);
+  const operator = await STORE_DIRECTORY.operatorBeforeWrite(ctx, found.storeId);
 
   return ctx.db.transaction(async (tx) => {
     const guide = await GUIDE_DIRECTORY.byId(tx, guideId);

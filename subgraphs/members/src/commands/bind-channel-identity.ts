@@ -1,4 +1,4 @@
-import { administersBrand, InputCheck, isUniqueViolation, operatorBeforeWrite, userError, UserErrorException, type UserError } from '@retail/platform';
+import { administersBrand, InputCheck, isUniqueViolation, userError, UserErrorException, type UserError } from '@retail/platform';
 import { channelIdentity, type ChannelIdentityInput } from '../domain/identity';
 import type { MembersContext } from '../loaders';
 import type { MemberRecord } from '../model';
@@ -45,8 +45,7 @@ export async function bindChannelIdentity(ctx: MembersContext, input: BindChanne
   if (scope.kind === 'franchisee') {
     // A franchisee's write is fenced by the home store's operator now, not by a directory that may lag (docs/architecture.md §6).
     const storeId = await homeStoreOfMember(ctx.db, memberId);
-    const operator = storeId === null ? null : await operatorBeforeWrite(ctx, storeId);
-    if (operator) await STORE_DIRECTORY.upsert(ctx.db, operator, operator.updatedAt);
+    const operator = storeId === null ? null : await STORE_DIRECTORY.operatorBeforeWrite(ctx, storeId);
   }
 
   let outcome: { brandId: string; holder: string | null };

@@ -1,4 +1,4 @@
-import { InputCheck, operatorBeforeWrite, runsStores, UserErrorException, userError, type Scope, type Transaction } from '@retail/platform';
+import { InputCheck, runsStores, UserErrorException, userError, type Scope, type Transaction } from '@retail/platform';
 import { distinct, spreadCustomers } from '../domain/guide-handover';
 import { publishGuideHandover } from '../events/publishes';
 import type { MembersContext } from '../loaders';
@@ -41,8 +41,7 @@ export async function inheritGuideCustomers(
 
   const found = await GUIDE_DIRECTORY.byId(ctx.db, fromGuideId);
   if (!found) throw UserErrorException.notFound('guide', ['input', 'fromGuideId']);
-  const operator = await operatorBeforeWrite(ctx, found.storeId);
-  if (operator) await STORE_DIRECTORY.upsert(ctx.db, operator, operator.updatedAt);
+  const operator = await STORE_DIRECTORY.operatorBeforeWrite(ctx, found.storeId);
 
   return ctx.db.transaction(async (tx) => {
     await lockGuideHandover(tx, fromGuideId);

@@ -1,4 +1,4 @@
-import { InputCheck, isUniqueViolation, newId, operatorBeforeWrite, UserErrorException } from '@retail/platform';
+import { InputCheck, isUniqueViolation, newId, UserErrorException } from '@retail/platform';
 import { channelIdentity, mobileNumber, type ChannelIdentityInput } from '../domain/identity';
 import { birthday } from '../domain/birthday';
 import { memberDataKey } from '../domain/member-data-key';
@@ -49,8 +49,7 @@ export async function registerMember(ctx: MembersContext, input: RegisterMemberI
   const guide = place.guideId === null ? null : await GUIDE_DIRECTORY.byId(ctx.db, place.guideId);
   const storeId = place.storeId ?? guide?.storeId ?? null;
   // A franchisee's registration is fenced by the store's operator now, not by a directory that may lag (docs/architecture.md §6).
-  const operator = storeId === null ? null : await operatorBeforeWrite(ctx, storeId);
-  if (operator) await STORE_DIRECTORY.upsert(ctx.db, operator, operator.updatedAt);
+  const operator = storeId === null ? null : await STORE_DIRECTORY.operatorBeforeWrite(ctx, storeId);
 
   const keys = memberDataKey(ctx.settings);
   const phoneHash = keys.phoneHash(mobile);

@@ -1,4 +1,4 @@
-import { idempotent, InputCheck, operatorBeforeWrite, scopeKey, UserErrorException } from '@retail/platform';
+import { idempotent, InputCheck, scopeKey, UserErrorException } from '@retail/platform';
 import { assertMayManageStore } from '../domain/permissions';
 import { skuSoldAt } from '../domain/sku-at-store';
 import type { ProductsContext } from '../loaders';
@@ -45,9 +45,7 @@ export async function adjustStock(ctx: ProductsContext, input: AdjustStockInput)
   const { idempotencyKey, ...request } = input;
   const note = request.note?.trim() || null;
   // An operator's write first asks stores who operates the store now: a handover takes effect at once.
-  const operator = await operatorBeforeWrite(ctx, input.storeId);
-  // Recorded on its own, so the directory learns of a handover even when this write is then refused.
-  if (operator) await STORE_DIRECTORY.upsert(ctx.db, operator, operator.updatedAt);
+  const operator = await STORE_DIRECTORY.operatorBeforeWrite(ctx, input.storeId);
   const { response } = await idempotent(
     ctx.db,
     { schema: 'products', scope: scopeKey(scope), operation: 'adjustStock', key: idempotencyKey, request: { ...request, note } },

@@ -1,4 +1,4 @@
-import { formatMoney, operatorBeforeWrite, parseMoneyInput, UserErrorException, type Money, type MoneyInput } from '@retail/platform';
+import { formatMoney, parseMoneyInput, UserErrorException, type Money, type MoneyInput } from '@retail/platform';
 import { assertMayManageStore } from '../domain/permissions';
 import { skuSoldAt } from '../domain/sku-at-store';
 import { publishStorePriceChanged } from '../events/publishes';
@@ -21,9 +21,7 @@ export interface SetStorePriceInput {
 export async function setStorePrice(ctx: ProductsContext, input: SetStorePriceInput): Promise<{ sku: Sku; storePrice: Money }> {
   const { scope } = ctx;
   const price = input.price ? parseMoneyInput(input.price, ['input', 'price']) : null;
-  const operator = await operatorBeforeWrite(ctx, input.storeId);
-  // Recorded on its own, so the directory learns of a handover even when this write is then refused.
-  if (operator) await STORE_DIRECTORY.upsert(ctx.db, operator, operator.updatedAt);
+  const operator = await STORE_DIRECTORY.operatorBeforeWrite(ctx, input.storeId);
   return ctx.db.transaction(async (tx) => {
     const store = await STORE_DIRECTORY.withFence(tx, scope, input.storeId, operator);
     assertMayManageStore(scope, store, 'setPrice');
