@@ -218,6 +218,15 @@ interface Phase {
 /** The scenarios a gateway runs: those of its response cache mode (none: RESPONSE_CACHE=off, and the peers). */
 const ofCacheMode = (mode: Scenario['responseCache']) => (s: Scenario) => s.responseCache === mode;
 
+const CACHED_IN_MEMORY = 'this gateway, response cache in memory';
+const FLOOR = 'bare Node HTTP server, the same answer, no work (the floor)';
+/** The floor's server: reads each request to its end and answers BODY; no framework, no logging, no metrics. */
+const FLOOR_SERVER = `const body = process.env.BODY, length = Buffer.byteLength(body);
+require('node:http').createServer((req, res) => {
+  req.resume();
+  req.on('end', () => { res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': length }); res.end(body); });
+}).listen(Number(process.env.PORT), '127.0.0.1');`;
+
 /** A scenario's answers are compared by what it asks (a cached read against the same read uncached). */
 const askedKey = (s: Scenario) => canonical({ query: s.query, variables: firstVariables(s), as: s.as ?? null });
 
@@ -418,7 +427,7 @@ async function main(): Promise<void> {
     launch([path.join(ROOT, 'gateway/dist/main.js')], { ...env, PORT: String(port), RATE_LIMIT_PER_MINUTE: '100000000', ...extra }, PROFILE === 'gateway');
   const gateways: { label: string; start?: () => ChildProcess; port: number; problem?: string; runs: (s: Scenario) => boolean; exchanges: boolean; comparedWithPeers?: boolean }[] = [
     { label: 'this gateway', port: GATEWAY_PORT, start: ownGateway(GATEWAY_PORT, { RESPONSE_CACHE: 'off' }), runs: ofCacheMode(undefined), exchanges: true, comparedWithPeers: true },
-    { label: 'this gateway, response cache in memory', port: GATEWAY_PORT, start: ownGateway(GATEWAY_PORT, { RESPONSE_CACHE: 'on' }), runs: ofCacheMode('memory'), exchanges: false },
+    { label: CACHED_IN_MEMORY, port: GATEWAY_PORT, start: ownGateway(GATEWAY_PORT, { RESPONSE_CACHE: 'on' }), runs: ofCacheMode('memory'), exchanges: false },
     {
       label: 'this gateway, response cache on Redis',
       port: GATEWAY_PORT,
@@ -491,6 +500,26 @@ async function main(): Promise<void> {
       phases[i]!.phase = (await runScenarios([gw], subgraphPorts, jwtSecret, g.runs, phases[0]!.phase?.responses))[0];
     });
   }
+  // The machine's floor under the cached reads: a bare Node HTTP server that does no work, answering the in-memory
+  // cached read's bytes to the same load. Its p99 ÷ p50 is what this machine's scheduling allows at that speed
+  // (docs/performance.md, "Tail latency of cached reads").
+  const cachedRead = gateways.findIndex((g) => g.label === CACHED_IN_MEMORY);
+  const floorScenario = SCENARIOS.find((s) => selected(s) && gateways[cachedRead]!.runs(s));
+  const floorBody = floorScenario && phases[cachedRead]!.phase?.responses[askedKey(floorScenario)];
+  if (floorBody) {
+    const floor = {
+      label: FLOOR,
+      port: GATEWAY_PORT,
+      start: () => launch(['-e', FLOOR_SERVER], { PORT: String(GATEWAY_PORT), BODY: floorBody }),
+      runs: gateways[cachedRead]!.runs,
+      exchanges: false,
+    };
+    gateways.push(floor);
+    phases.push({ label: floor.label });
+    await withGateway(floor, async (gw) => {
+      phases[phases.length - 1]!.phase = (await runScenarios([gw], subgraphPorts, jwtSecret, floor.runs, phases[cachedRead]!.phase?.responses))[0];
+    });
+  }
   if (selected({ name: EXCHANGE_COMMIT_NAME })) {
     // This gateway, the points service directly and the peers, taking turns (runExchangeCommits).
     const committing = gateways.filter((g) => g.exchanges);
@@ -514,7 +543,7 @@ async function main(): Promise<void> {
 
   const rows = phases.flatMap((p) => p.phase?.rows ?? []);
   const table = markdownTable(rows);
-  const measuredPeers = Object.fromEntries(phases.slice(1).flatMap((p) => (p.phase ? [[p.label, p.phase.measured] as const] : [])));
+  const measuredPeers = Object.fromEntries(phases.slice(1).flatMap((p) => (p.phase && p.label !== FLOOR ? [[p.label, p.phase.measured] as const] : [])));
   const ratios = WITH_PEERS ? markdownTable(ratioRows(oursPhase.measured, measuredPeers)) : '';
   const problems = phases.filter((p) => p.problem).map((p) => `- ${p.label}: NOT MEASURED: ${p.problem}`);
   const exchangeReports = phases.flatMap((p) => p.phase?.exchange ?? []);
