@@ -139,6 +139,15 @@ test('no client mistake yields a 5xx, INTERNAL_SERVER_ERROR or an error-level lo
 
   const clientErrors = lines.filter((l) => l.msg === 'client error');
   expect(clientErrors.every((l) => l.level === 'info' && typeof l.code === 'string')).toBe(true);
+  // A request's refusal is logged once: by maskError (lines without a status) when Apollo started a request, else
+  // by the HTTP front (with the status), never by both (RequestState.errorsReported).
+  expect(clientErrors.every((l) => typeof l.requestId === 'string')).toBe(true);
+  const loggedBy = new Map<string, Set<boolean>>();
+  for (const l of clientErrors) {
+    const key = `${l.service} ${String(l.requestId)}`;
+    loggedBy.set(key, (loggedBy.get(key) ?? new Set()).add('status' in l));
+  }
+  expect([...loggedBy].filter(([, by]) => by.size > 1).map(([key]) => key)).toEqual([]);
   const gatewayCodes = new Set(clientErrors.filter((l) => l.service === 'gateway').map((l) => l.code));
   for (const code of ['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'OPERATION_RESOLUTION_FAILURE', 'PERSISTED_QUERY_NOT_SUPPORTED', 'BAD_USER_INPUT', 'NOT_FOUND', 'QUERY_TOO_EXPENSIVE', 'UNAUTHENTICATED', 'BAD_REQUEST']) {
     expect({ code, logged: gatewayCodes.has(code) }).toEqual({ code, logged: true });

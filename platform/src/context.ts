@@ -16,6 +16,11 @@ export interface RequestState {
    * (docs/architecture.md §3). Undefined: no deadline (background work).
    */
   deadline?: number;
+  /**
+   * maskError reported errors of this request. When it did not (Apollo refused the body before a request started),
+   * the HTTP front logs the refusal itself.
+   */
+  errorsReported?: boolean;
 }
 
 const REQUEST_STATE = Symbol('requestState');

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
-import { requestStateOf, type RequestState } from './context';
+import { requestStateOf } from './context';
 import { databaseTrouble, type DatabaseTrouble } from './db/database';
 
 /** Protocol failures: GraphQL errors with extensions.code (docs/architecture.md §5). */
@@ -121,17 +121,6 @@ export interface ErrorRequest {
 
 /** Each error of a GraphQL request, mapped to its request by errorRequestPlugin (Apollo's formatError gets no context). */
 const errorRequests = new WeakMap<object, ErrorRequest>();
-/** Requests whose errors maskError has reported (their contexts made by requestContext). */
-const reported = new WeakSet<RequestState>();
-
-/**
- * Whether maskError reported errors of this request. When it did not (Apollo refused the body before a request
- * started), the HTTP front logs the refusal itself.
- */
-export function errorsReported(state: RequestState): boolean {
-  return reported.has(state);
-}
-
 /**
  * Tells maskError which request each error belongs to (every service installs it): Apollo hands a request's
  * errors to didEncounterErrors right before it formats those same objects. Errors Apollo refuses before any
@@ -159,7 +148,7 @@ export function maskError(formatted: GraphQLFormattedError, original: unknown): 
   const code = given === 'GRAPHQL_VALIDATION_FAILED' && typeof formatted.extensions?.scalar === 'string' ? 'BAD_USER_INPUT' : given;
   const req = typeof original === 'object' && original !== null ? errorRequests.get(original) : undefined;
   const state = req && requestStateOf(req);
-  if (state) reported.add(state);
+  if (state) state.errorsReported = true;
   if (typeof code === 'string' && CLIENT_ERROR_CODES.has(code)) {
     const { stacktrace: _s, ...ext } = formatted.extensions ?? {};
     // The message may echo the input (a coercion error quotes the value): cut short, so a log line stays a line.

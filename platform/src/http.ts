@@ -5,7 +5,6 @@ import type { ApolloServer, BaseContext } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
 import type { Logger } from 'pino';
 import type { RequestState } from './context';
-import { errorsReported } from './errors';
 import { Health } from './health';
 import { httpDuration, httpRequests, registry, sqlPerRequest } from './metrics';
 import { REQUEST_ID_HEADER } from './auth/viewer-header';
@@ -178,7 +177,7 @@ export function createHttpService<C extends BaseContext>(opts: HttpServiceOption
       });
       sqlStatementsOfRequest.observe(state.sqlStatements);
       const status = result.status ?? 200;
-      if (status >= 400 && result.body.kind === 'complete' && !errorsReported(state)) logRefusal(state.logger, status, result.body.string);
+      if (status >= 400 && result.body.kind === 'complete' && !state.errorsReported) logRefusal(state.logger, status, result.body.string);
       const outHeaders: Record<string, string> = {};
       for (const [k, v] of result.headers) outHeaders[k] = v;
       res.writeHead(status, outHeaders);
