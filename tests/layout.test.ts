@@ -48,6 +48,17 @@ describe.each(SUBGRAPHS.map((s) => [s.name, s] as const))('subgraph %s', (name, 
     expect(fs.existsSync(path.join(dir, room))).toBe(true);
   });
 
+  it('checks its configuration before loading its code: main.ts and settings.ts import only the light entry', () => {
+    // `require` (not import) loads src/index.ts once the configuration is accepted (runSubgraphProcess).
+    const requiresOf = (file: string) => [...fs.readFileSync(file, 'utf8').matchAll(/require\('([^']+)'\)/g)].map((m) => m[1]!);
+    const main = path.join(dir, 'src/main.ts');
+    const settings = path.join(dir, 'src/settings.ts');
+    const staticImports = [...fs.readFileSync(main, 'utf8').matchAll(/from\s*'([^']+)'/g)].map((m) => m[1]!);
+    expect(staticImports.filter((i) => i !== '@retail/platform/config' && i !== './settings')).toEqual([]);
+    expect(requiresOf(main)).toEqual(['./index']);
+    if (fs.existsSync(settings)) expect(importsOf(settings).filter((i) => i !== '@retail/platform/config')).toEqual([]);
+  });
+
   it('has one file per mutation in commands/, named in kebab-case', () => {
     const files = fs.readdirSync(path.join(dir, 'src/commands'));
     expect(files.length).toBeGreaterThan(0);

@@ -1,4 +1,4 @@
-import { baseConfigShape, DEFAULT_JWT_MAX_LIFETIME_S, DEV_JWT_SECRET, subgraphConfigShape, z } from '@retail/platform';
+import { baseConfigShape, DEFAULT_JWT_MAX_LIFETIME_S, DEV_JWT_SECRET, subgraphConfigShape, z } from '@retail/platform/config';
 
 export const gatewayConfigShape = {
   ...baseConfigShape,

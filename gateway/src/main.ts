@@ -1,9 +1,11 @@
-import { createLogger, exitOnShutdownSignal, loadConfigOrExit } from '@retail/platform';
+import { loadConfigOrExit } from '@retail/platform/config';
 import { gatewayConfigShape } from './config';
-import { startGateway } from './server';
 
 async function main(): Promise<void> {
+  // The configuration is checked before the gateway's code loads, so a refused one exits at once.
   const config = loadConfigOrExit(gatewayConfigShape);
+  const { createLogger, exitOnShutdownSignal } = require('@retail/platform') as typeof import('@retail/platform');
+  const { startGateway } = require('./server') as typeof import('./server');
   const logger = createLogger('gateway', config.LOG_LEVEL);
   try {
     const gw = await startGateway(config, { logger });

@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { DEV_INTERNAL_SECRET, isDevelopmentSecret } from './auth/dev-defaults';
-import { DB_TIMEOUT_DEFAULTS } from './db/database';
+
+/**
+ * The database's deadlines (docs/architecture.md §3, "Deadlines"): DB_STATEMENT_TIMEOUT_MS, DB_LOCK_TIMEOUT_MS
+ * and DB_CONNECT_TIMEOUT_MS. The statement timeout stays below the gateway's SUBGRAPH_TIMEOUT_MS (5000), so a
+ * subgraph gives up, rolls back and says so before the gateway stops waiting.
+ */
+export const DB_TIMEOUT_DEFAULTS = { statementTimeoutMs: 4500, lockTimeoutMs: 0, connectTimeoutMs: 2000 } as const;
+
+/** Longest token lifetime (exp − iat) accepted by default, in seconds (the gateway's JWT_MAX_LIFETIME_S). */
+export const DEFAULT_JWT_MAX_LIFETIME_S = 86_400;
 
 /** Settings every service reads. Services extend this with their own fields. */
 export const baseConfigShape = {
@@ -152,5 +161,22 @@ export function loadConfigOrExit<S extends z.ZodRawShape>(shape: S, env: NodeJS.
     throw e;
   }
 }
+
+/** An optional port setting: unset or empty is undefined. */
+const optionalPort = z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(65535).optional());
+
+export const subgraphConfigShape = {
+  ...baseConfigShape,
+  PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** Loopback unless told otherwise; the Docker image sets HOST=0.0.0.0. */
+  HOST: z.string().default('127.0.0.1'),
+  /** A port of its own for /metrics (on HOST); without it /metrics is on the service port, loopback callers only. */
+  METRICS_PORT: optionalPort,
+};
+
+/** The zod shape of a subgraph's own settings (SubgraphDefinition.settings), e.g. `{ MEMBER_DATA_KEY: secretSetting(…) }`. */
+export type SettingsShape = z.ZodRawShape;
+/** The values of a subgraph's own settings, read from the environment. */
+export type SettingsOf<S extends SettingsShape> = z.infer<z.ZodObject<S>>;
 
 export { z };

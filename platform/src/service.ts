@@ -2,7 +2,7 @@ import type http from 'node:http';
 import path from 'node:path';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { Logger } from 'pino';
-import { baseConfigShape, loadConfigOrExit, parseConfig, z, type BaseConfig } from './config';
+import { baseConfigShape, loadConfigOrExit, parseConfig, subgraphConfigShape, z, type BaseConfig, type SettingsOf, type SettingsShape } from './config';
 import { Database } from './db/database';
 import { resolveDatabaseUrl, type EmbeddedPostgres } from './db/embedded';
 import { migrateSubgraph } from './db/migrate';
@@ -25,11 +25,6 @@ export interface SubgraphDeps {
   /** /readyz: add a named check for anything the service cannot work without. */
   health: Health;
 }
-
-/** The zod shape of a subgraph's own settings (SubgraphDefinition.settings), e.g. `{ MEMBER_DATA_KEY: secretSetting(…) }`. */
-export type SettingsShape = z.ZodRawShape;
-/** The values of a subgraph's own settings, read from the environment. */
-export type SettingsOf<S extends SettingsShape> = z.infer<z.ZodObject<S>>;
 
 /**
  * A subgraph as its src/index.ts describes it (docs/adding-a-subgraph.md). The registry lists these;
@@ -215,17 +210,6 @@ export async function startSubgraph(
   };
 }
 
-/** An optional port setting: unset or empty is undefined. */
-const optionalPort = z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(65535).optional());
-
-export const subgraphConfigShape = {
-  ...baseConfigShape,
-  PORT: z.coerce.number().int().min(0).max(65535).optional(),
-  /** Loopback unless told otherwise; the Docker image sets HOST=0.0.0.0. */
-  HOST: z.string().default('127.0.0.1'),
-  /** A port of its own for /metrics (on HOST); without it /metrics is on the service port, loopback callers only. */
-  METRICS_PORT: optionalPort,
-};
 
 /** A subgraph's src/main.ts: config from the environment, database (or the embedded one), graceful stop. */
 export async function runSubgraphMain(def: Subgraph): Promise<void> {

@@ -1,7 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
-import { createTokenVerifier, DEFAULT_JWT_MAX_LIFETIME_S, InvalidTokenError, signDevToken } from '../src/auth/jwt';
+import { DEFAULT_JWT_MAX_LIFETIME_S } from '../src/config';
+import { createTokenVerifier, InvalidTokenError, signDevToken } from '../src/auth/jwt';
 import { DEV_JWT_SECRET } from '../src/auth/dev-defaults';
 
 const SECRET = 'jwt-test-secret-0123456789abcdef';

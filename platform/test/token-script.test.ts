@@ -1,4 +1,5 @@
-import { createTokenVerifier, DEFAULT_JWT_MAX_LIFETIME_S } from '../src/auth/jwt';
+import { DEFAULT_JWT_MAX_LIFETIME_S } from '../src/config';
+import { createTokenVerifier } from '../src/auth/jwt';
 import { DEV_JWT_SECRET } from '../src/auth/dev-defaults';
 import { tokenCli } from '../../scripts/token';
 

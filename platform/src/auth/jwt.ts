@@ -1,4 +1,5 @@
 import { SignJWT, jwtVerify, createRemoteJWKSet, errors, type JWTPayload, type JWTVerifyOptions } from 'jose';
+import { DEFAULT_JWT_MAX_LIFETIME_S } from '../config';
 import { ROLES, makeViewer, missingClaims, type Role, type Viewer } from './viewer';
 
 export interface JwtSettings {
@@ -13,7 +14,6 @@ export interface JwtSettings {
 }
 
 /** Default longest token lifetime (exp − iat): one day. */
-export const DEFAULT_JWT_MAX_LIFETIME_S = 86_400;
 /** Clock skew tolerated on exp, nbf and iat, in seconds. */
 export const JWT_CLOCK_TOLERANCE_S = 5;
 

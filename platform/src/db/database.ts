@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import type { RequestState } from '../context';
 import { sqlStatements } from '../metrics';
+import { DB_TIMEOUT_DEFAULTS } from '../config';
 import { OutageLog } from '../outage-log';
 
 // int8 (bigint) and numeric stay strings by default; counts and fen amounts fit in a JS number.
@@ -24,12 +25,6 @@ export function markOutboxWrite(tx: Transaction): void {
   outboxWrites.add(tx);
 }
 
-/**
- * The database's deadlines (docs/architecture.md §3, "Deadlines"): DB_STATEMENT_TIMEOUT_MS, DB_LOCK_TIMEOUT_MS
- * and DB_CONNECT_TIMEOUT_MS. The statement timeout stays below the gateway's SUBGRAPH_TIMEOUT_MS (5000), so a
- * subgraph gives up, rolls back and says so before the gateway stops waiting.
- */
-export const DB_TIMEOUT_DEFAULTS = { statementTimeoutMs: 4500, lockTimeoutMs: 0, connectTimeoutMs: 2000 } as const;
 
 export interface DatabaseOptions {
   url: string;

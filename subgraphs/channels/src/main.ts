@@ -1,4 +1,4 @@
-import { runSubgraphMain } from '@retail/platform';
-import { channelsSubgraph } from './index';
+import { runSubgraphProcess } from '@retail/platform/config';
+import { CHANNELS_SETTINGS } from './settings';
 
-void runSubgraphMain(channelsSubgraph);
+void runSubgraphProcess(CHANNELS_SETTINGS, () => (require('./index') as typeof import('./index')).channelsSubgraph);

@@ -1,4 +1,4 @@
-import { accountRefKeySetting, optionalSecretSetting, secretSetting, z, type SettingsOf } from '@retail/platform';
+import { accountRefKeySetting, optionalSecretSetting, secretSetting, z, type SettingsOf } from '@retail/platform/config';
 
 /** channels' own settings beside every subgraph's (docs/adding-a-subgraph.md, "settings.ts"). */
 export const CHANNELS_SETTINGS = {

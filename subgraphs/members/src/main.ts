@@ -1,4 +1,4 @@
-import { runSubgraphMain } from '@retail/platform';
-import { membersSubgraph } from './index';
+import { runSubgraphProcess } from '@retail/platform/config';
+import { MEMBERS_SETTINGS } from './settings';
 
-void runSubgraphMain(membersSubgraph);
+void runSubgraphProcess(MEMBERS_SETTINGS, () => (require('./index') as typeof import('./index')).membersSubgraph);

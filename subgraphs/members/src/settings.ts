@@ -1,4 +1,4 @@
-import { accountRefKeySetting, secretSetting, type SettingsOf } from '@retail/platform';
+import { accountRefKeySetting, secretSetting, type SettingsOf } from '@retail/platform/config';
 
 /** members' own settings beside every subgraph's (docs/adding-a-subgraph.md, "Settings"). */
 export const MEMBERS_SETTINGS = {

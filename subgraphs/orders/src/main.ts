@@ -1,4 +1,4 @@
-import { runSubgraphMain } from '@retail/platform';
-import { ordersSubgraph } from './index';
+import { runSubgraphProcess } from '@retail/platform/config';
+import { ORDERS_SETTINGS } from './settings';
 
-void runSubgraphMain(ordersSubgraph);
+void runSubgraphProcess(ORDERS_SETTINGS, () => (require('./index') as typeof import('./index')).ordersSubgraph);

@@ -1,4 +1,4 @@
-import { z, type SettingsOf } from '@retail/platform';
+import { z, type SettingsOf } from '@retail/platform/config';
 
 /** orders' own settings beside every subgraph's (docs/adding-a-subgraph.md, "settings.ts"). */
 export const ORDERS_SETTINGS = {

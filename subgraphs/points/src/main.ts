@@ -1,4 +1,4 @@
-import { runSubgraphMain } from '@retail/platform';
-import { pointsSubgraph } from './index';
+import { runSubgraphProcess } from '@retail/platform/config';
+import { POINTS_SETTINGS } from './settings';
 
-void runSubgraphMain(pointsSubgraph);
+void runSubgraphProcess(POINTS_SETTINGS, () => (require('./index') as typeof import('./index')).pointsSubgraph);

@@ -1,4 +1,4 @@
-import { z, type SettingsOf } from '@retail/platform';
+import { z, type SettingsOf } from '@retail/platform/config';
 
 /** points' own settings beside every subgraph's (docs/adding-a-subgraph.md, "settings.ts"). */
 export const POINTS_SETTINGS = {

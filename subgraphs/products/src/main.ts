@@ -1,4 +1,3 @@
-import { runSubgraphMain } from '@retail/platform';
-import { productsSubgraph } from './index';
+import { runSubgraphProcess } from '@retail/platform/config';
 
-void runSubgraphMain(productsSubgraph);
+void runSubgraphProcess({}, () => (require('./index') as typeof import('./index')).productsSubgraph);

@@ -1,4 +1,3 @@
-import { runSubgraphMain } from '@retail/platform';
-import { storesSubgraph } from './index';
+import { runSubgraphProcess } from '@retail/platform/config';
 
-void runSubgraphMain(storesSubgraph);
+void runSubgraphProcess({}, () => (require('./index') as typeof import('./index')).storesSubgraph);
