@@ -37,3 +37,4 @@ export * from './store-directory';
 export * from './guide-directory';
 export * from './health';
 export * from './outage-log';
+export * from './process-faults';

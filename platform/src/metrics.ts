@@ -143,3 +143,10 @@ export const responseCacheInvalidations = new Counter({
   labelNames: ['domain', 'source'] as const,
   registers: [registry],
 });
+
+/** Promises that failed with nobody awaiting them (a bug, logged with its stack; the process keeps serving). */
+export const unhandledRejections = new Counter({
+  name: 'process_unhandled_rejections_total',
+  help: 'Promise rejections no code handled (each is logged at error level with its stack)',
+  registers: [registry],
+});

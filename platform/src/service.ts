@@ -14,6 +14,7 @@ import { startServiceEvents, type ConsumedTopic } from './events/service-events'
 import { startJobs, type Job } from './jobs';
 import { createPeers, type Peers } from './peers';
 import { Health } from './health';
+import { watchProcessFaults } from './process-faults';
 
 /** What a subgraph's background work and routes are given. */
 export interface SubgraphDeps {
@@ -216,6 +217,7 @@ export async function runSubgraphMain(def: Subgraph): Promise<void> {
   // Its own settings are checked here too, so one `config:` line names every problem before anything starts.
   const config = loadConfigOrExit({ ...subgraphConfigShape, ...def.settings }) as z.infer<z.ZodObject<typeof subgraphConfigShape>>;
   const logger = createLogger(def.name, config.LOG_LEVEL);
+  watchProcessFaults(logger);
   let embedded: EmbeddedPostgres | undefined;
   try {
     const resolved = await resolveDatabaseUrl(config);

@@ -54,7 +54,10 @@ test('Redis down 10 s: every anonymous read answers 200 with data, quickly; even
   expect(samples.filter(bad).map((s) => ({ at: s.at - downAt, status: s.status, codes: s.codes, ms: s.ms }))).toEqual([]);
   expect(during.length).toBeGreaterThan(50);
   expect(summary.p99).toBeLessThan(2000);
-  for (const s of Object.values(graph.services)) expect([s.name, alive(s.proc)]).toEqual([s.name, true]);
+  // A dead service shows the end of its output (why it died) instead of `true`.
+  for (const s of Object.values(graph.services)) expect([s.name, alive(s.proc) || s.output.slice(-3000)]).toEqual([s.name, true]);
+  // ...and none survived a promise that failed with nobody awaiting it (watchProcessFaults logs each).
+  for (const s of Object.values(graph.services)) expect([s.name, graph.logLines(s.name, /nobody awaiting it/)]).toEqual([s.name, []]);
 
   // Said once, with the cause, and once when it was over: no trace per reconnect attempt.
   expect(graph.logLines('gateway', /rate limits and caches fall back to in-process/)).toHaveLength(1);

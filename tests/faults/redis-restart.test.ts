@@ -95,7 +95,10 @@ test('a Redis restart (empty) mid-load: every store change reaches products exac
   expect(samples.filter((s) => s.outcome !== 'ok').map((s) => ({ at: s.at - killedAt, status: s.status, codes: s.codes }))).toEqual([]);
   expect(samples.filter((s) => s.at > killedAt && s.at < backAt).length).toBeGreaterThan(0);
   // No service was restarted.
-  for (const s of Object.values(graph.services)) expect([s.name, alive(s.proc)]).toEqual([s.name, true]);
+  // A dead service shows the end of its output (why it died) instead of `true`.
+  for (const s of Object.values(graph.services)) expect([s.name, alive(s.proc) || s.output.slice(-3000)]).toEqual([s.name, true]);
+  // ...and none survived a promise that failed with nobody awaiting it (watchProcessFaults logs each).
+  for (const s of Object.values(graph.services)) expect([s.name, graph.logLines(s.name, /nobody awaiting it/)]).toEqual([s.name, []]);
   // The consumer said what happened in a line or two, not twice a second.
   expect(graph.logLines('products', /event handler failed/)).toEqual([]);
   expect(graph.logLines('products', /event consumer (still )?cannot make progress/).length).toBeLessThanOrEqual(2);
