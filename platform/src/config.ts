@@ -8,7 +8,7 @@ import { DEV_INTERNAL_SECRET, isDevelopmentSecret } from './auth/dev-defaults';
  */
 export const DB_TIMEOUT_DEFAULTS = { statementTimeoutMs: 4500, lockTimeoutMs: 0, connectTimeoutMs: 2000 } as const;
 
-/** Longest token lifetime (exp − iat) accepted by default, in seconds (the gateway's JWT_MAX_LIFETIME_S). */
+/** Longest token lifetime (exp − iat) accepted by default: one day (the gateway's JWT_MAX_LIFETIME_S). */
 export const DEFAULT_JWT_MAX_LIFETIME_S = 86_400;
 
 /** Settings every service reads. Services extend this with their own fields. */

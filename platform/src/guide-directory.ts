@@ -2,6 +2,7 @@ import type { Queryable, Transaction } from './db/database';
 import { SqlParams } from './db/sql';
 import { assertSchemaName } from './events/outbox';
 import type { ConsumedTopic } from './events/service-events';
+import { isoOrNull, textOrNull } from './payload-fields';
 
 // ---------------------------------------------------------------------------------------------
 // A subgraph's copy of the guides (docs/architecture.md §6): `<schema>.guide_directory` (guide → brand, store, status,
@@ -52,9 +53,6 @@ export interface GuideChange extends GuideEntry {
 
 /** A guide for demo data (no updatedAt: the seed's `asOf` stands for it). */
 export type GuideSeed = Omit<GuideChange, 'updatedAt'>;
-
-const isoOrNull = (v: unknown): string | null => (typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? v : null);
-const textOrNull = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
 
 /**
  * The change a stores.guide.changed payload states (the guide's whole state; fields not needed are ignored). Throws

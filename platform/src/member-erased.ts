@@ -1,3 +1,5 @@
+import { isoOrNull, textOrNull } from './payload-fields';
+
 /** members.member.erased (docs/events.md), as every subgraph that copied a member's personal data reads it. */
 export interface MemberErased {
   brandId: string;
@@ -14,11 +16,10 @@ export interface MemberErased {
  */
 export function memberErasedOf(payload: unknown): MemberErased {
   const p = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>;
-  const text = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : null);
-  const brandId = text(p.brandId);
-  const memberId = text(p.memberId);
-  const erasedAt = text(p.erasedAt);
-  if (!brandId || !memberId || !erasedAt || Number.isNaN(Date.parse(erasedAt))) throw new Error('members.member.erased payload needs brandId, memberId and erasedAt');
+  const brandId = textOrNull(p.brandId);
+  const memberId = textOrNull(p.memberId);
+  const erasedAt = isoOrNull(p.erasedAt);
+  if (!brandId || !memberId || !erasedAt) throw new Error('members.member.erased payload needs brandId, memberId and erasedAt');
   const refs: unknown = p.accountRefs ?? [];
   if (!Array.isArray(refs) || !refs.every((r): r is string => typeof r === 'string' && r.length > 0)) throw new Error('members.member.erased payload: accountRefs must be a list of refs');
   return { brandId, memberId, erasedAt: new Date(erasedAt).toISOString(), accountRefs: refs };

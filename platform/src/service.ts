@@ -211,7 +211,6 @@ export async function startSubgraph(
   };
 }
 
-
 /** A subgraph's src/main.ts: config from the environment, database (or the embedded one), graceful stop. */
 export async function runSubgraphMain(def: Subgraph): Promise<void> {
   // Its own settings are checked here too, so one `config:` line names every problem before anything starts.

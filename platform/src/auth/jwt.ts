@@ -13,7 +13,6 @@ export interface JwtSettings {
   maxLifetimeSeconds?: number | undefined;
 }
 
-/** Default longest token lifetime (exp − iat): one day. */
 /** Clock skew tolerated on exp, nbf and iat, in seconds. */
 export const JWT_CLOCK_TOLERANCE_S = 5;
 

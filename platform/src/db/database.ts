@@ -25,7 +25,6 @@ export function markOutboxWrite(tx: Transaction): void {
   outboxWrites.add(tx);
 }
 
-
 export interface DatabaseOptions {
   url: string;
   service: string;

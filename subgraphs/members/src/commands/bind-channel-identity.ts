@@ -43,9 +43,10 @@ export async function bindChannelIdentity(ctx: MembersContext, input: BindChanne
   check.done();
 
   if (scope.kind === 'franchisee') {
-    // A franchisee's write is fenced by the home store's operator now, not by a directory that may lag (docs/architecture.md §6).
+    // A franchisee's write is fenced by the home store's operator now, not by a directory that may lag
+    // (docs/architecture.md §6): stores' answer is recorded in the directory, which lockMembers' fence reads.
     const storeId = await homeStoreOfMember(ctx.db, memberId);
-    const operator = storeId === null ? null : await STORE_DIRECTORY.operatorBeforeWrite(ctx, storeId);
+    if (storeId !== null) await STORE_DIRECTORY.operatorBeforeWrite(ctx, storeId);
   }
 
   let outcome: { brandId: string; holder: string | null };
